@@ -1,0 +1,44 @@
+"""Shared fixtures: the reference territory, staff of every role, persons in two units."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("SAKME_DEBUG", "1")
+
+
+@pytest.fixture(autouse=True)
+def _settings(settings, tmp_path):
+    settings.SAKME_IMPORT_DIR = tmp_path / "imports"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference territory once per test database; tests roll back to it."""
+    from sakme.geo.services import territory_load
+
+    with django_db_blocker.unblock():
+        territory_load(actor=None)
+
+
+@pytest.fixture
+def territory(db):
+    """The 70 units (loaded again when a transactional test flushed the database)."""
+    from sakme.geo.models import TerritorialUnit
+    from sakme.geo.services import territory_load
+
+    if not TerritorialUnit.objects.exists():
+        territory_load(actor=None)
+
+
+@pytest.fixture
+def staff(territory):
+    """One user per role; unit roles posted to TB-1, the regional coordinator to Imereti."""
+    from sakme.tests.factories import staff_of_every_role
+
+    return staff_of_every_role()

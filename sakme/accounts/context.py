@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from sakme.accounts.roles import Capability
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    """Values every page template needs: the demo flag and what the user's role may open."""
+    user = getattr(request, "user", None)
+    can = user.can if user is not None and user.is_authenticated else (lambda capability: False)
+    return {
+        "DEMO": settings.DEMO,
+        "perms_person_view": can(Capability.PERSON_VIEW),
+        "perms_import": can(Capability.IMPORT_RUN),
+        "perms_admin": can(Capability.ADMIN_SITE),
+    }

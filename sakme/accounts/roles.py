@@ -1,0 +1,44 @@
+"""Roles of DESIGN.md and what each may do. One table: views, API and tests all read it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNSELLOR = "counsellor", _("Counsellor")
+    EMPLOYER_RELATIONS = "employer_relations", _("Employer-relations specialist")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
+    ANALYST = "analyst", _("Analyst")
+    DATA_STEWARD = "data_steward", _("Data steward")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Capability(models.TextChoices):
+    PERSON_VIEW = "person.view", _("Search and view persons of one's units")
+    ACCESS_LOG_VIEW = "access_log.view", _("See who viewed a person")
+    IMPORT_RUN = "import.run", _("Import registry files")
+    GEO_VIEW = "geo.view", _("See territorial units and the service-model rollout")
+    ADMIN_SITE = "admin.site", _("Administer users and reference data")
+
+
+_ALL_UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
+
+CAPABILITIES: dict[Capability, frozenset[Role]] = {
+    # Analysts work on pseudonymised data only, administrators on the system, not on people.
+    Capability.PERSON_VIEW: frozenset(_ALL_UNIT_ROLES | {Role.DATA_STEWARD}),
+    Capability.ACCESS_LOG_VIEW: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.DATA_STEWARD}),
+    Capability.IMPORT_RUN: frozenset({Role.DATA_STEWARD}),
+    Capability.GEO_VIEW: frozenset(Role),
+    Capability.ADMIN_SITE: frozenset({Role.ADMINISTRATOR}),
+}
+
+# Roles that see every unit; the others see the units (or regions) they are posted to.
+NATIONWIDE_ROLES = frozenset({Role.ANALYST, Role.DATA_STEWARD, Role.ADMINISTRATOR})
+
+
+def role_can(role: str, capability: Capability) -> bool:
+    """Whether a role holds a capability."""
+    return role in CAPABILITIES[capability]

@@ -1,0 +1,19 @@
+"""The sakme API, version 1: one router per domain over the same services and getters as the pages."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from sakme.api.auth import AUTH
+from sakme.api.routers import geo, registry
+
+api = NinjaAPI(
+    title="sakme API",
+    version="1",
+    description="Registry, territorial units and (later) casework of the social service agency. "
+    "Authenticate with a session or with `Authorization: Bearer <token>`.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+api.add_router("/", registry.router)
+api.add_router("/", geo.router)

@@ -1,0 +1,86 @@
+"""Persons and households, read through the same scoping getters as the pages (and logged the same way)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from sakme.api.schemas import ErrorOut, HouseholdOut, PersonDetail, SearchOut
+from sakme.audit.models import AccessKind
+from sakme.common.errors import PermissionDenied
+from sakme.registry import access, selectors
+from sakme.registry.models import Household, Person
+
+router = Router(tags=["registry"])
+
+
+class SearchParams(Schema):
+    q: str
+
+
+def _summary(p: Person) -> dict[str, Any]:
+    return {
+        "id": p.pk, "personal_number": p.personal_number, "given_name_ka": p.given_name_ka,
+        "family_name_ka": p.family_name_ka, "given_name_lat": p.given_name_lat, "family_name_lat": p.family_name_lat,
+        "birth_date": p.birth_date, "sex": p.sex, "municipality": p.municipality.code if p.municipality else None,
+        "unit": p.unit.code if p.unit else None,
+    }
+
+
+@router.get("/persons", response={200: SearchOut, 403: ErrorOut})
+def person_search(request: HttpRequest, params: Query[SearchParams]) -> Any:
+    """Search persons in the caller's units by personal number or name."""
+    try:
+        result = selectors.person_search(user=request.user, query=params.q)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    return {"fuzzy": result.fuzzy, "persons": [_summary(p) for p in result.persons]}
+
+
+@router.get("/persons/{person_id}", response={200: PersonDetail, 403: ErrorOut, 404: ErrorOut})
+def person_detail(request: HttpRequest, person_id: int) -> Any:
+    """One person of the caller's units, with household link and source records."""
+    try:
+        person = access.person_get_for_user(request.user, person_id, kind=AccessKind.API, context=request.path)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except Person.DoesNotExist:
+        raise HttpError(404, "No such person in your units.") from None
+    page = selectors.person_page(person=person)
+    membership = page["membership"]
+    return {
+        **_summary(person), "address": person.address, "phone": person.phone,
+        "disability_status": person.disability_status,
+        "household_id": membership.household_id if membership else None,
+        "relation_to_head": membership.relation if membership else None,
+        "source_records": [
+            {"source": r.source.code, "key": r.key, "personal_number": r.personal_number, "given_name": r.given_name,
+             "family_name": r.family_name, "birth_date": r.birth_date, "file_name": r.batch.file_name, "row": r.row}
+            for r in page["records"]
+        ],
+    }
+
+
+@router.get("/households/{household_id}", response={200: HouseholdOut, 403: ErrorOut, 404: ErrorOut})
+def household_detail(request: HttpRequest, household_id: int) -> Any:
+    """One household of the caller's units with its members and assessments."""
+    try:
+        household = access.household_get_for_user(request.user, household_id, context=request.path)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except Household.DoesNotExist:
+        raise HttpError(404, "No such household in your units.") from None
+    members = household.memberships.select_related("person").order_by("person__birth_date")
+    return {
+        "id": household.pk, "key": household.key, "source": household.source.code,
+        "unit": household.unit.code if household.unit else None,
+        "members": [{"person_id": m.person_id, "relation": m.relation, "given_name_lat": m.person.given_name_lat,
+                     "family_name_lat": m.person.family_name_lat, "birth_date": m.person.birth_date} for m in members],
+        "enrolments": [{"assessment_date": e.assessment_date, "rating_score": e.rating_score, "status": e.status}
+                       for e in household.enrolments.order_by("-assessment_date")],
+    }
+
+

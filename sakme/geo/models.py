@@ -1,0 +1,150 @@
+"""Regions, municipalities, territorial units, the service-model rollout, staff posts and trainings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Named(models.Model):
+    """A thing with a Georgian and an English name; `name` is the one of the active language."""
+
+    name_ka = models.CharField(_("name (Georgian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "ka").startswith("en") else self.name_ka
+
+
+class Region(Named):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+
+class Municipality(Named):
+    class Kind(models.TextChoices):
+        CITY = "city", _("self-governing city")
+        COMMUNITY = "community", _("community")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_en"]
+
+
+class TerritorialUnit(Named):
+    class Kind(models.TextChoices):
+        TBILISI_CENTRE = "tbilisi_centre", _("Tbilisi service centre")
+        REGIONAL_CENTRE = "regional_centre", _("regional centre")
+        DISTRICT_DEPARTMENT = "district_department", _("district department")
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("territorial unit")
+        verbose_name_plural = _("territorial units")
+        ordering = ["code"]
+
+
+class TbilisiDistrict(Named):
+    """Tbilisi's districts, each served by one of the city's service centres."""
+
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, related_name="districts")
+
+    class Meta:
+        verbose_name = _("Tbilisi district")
+        verbose_name_plural = _("Tbilisi districts")
+
+
+class RolloutEvent(models.Model):
+    """A dated step of the New Employment Service Model in one unit (adopted, suspended, ...)."""
+
+    class Event(models.TextChoices):
+        ADOPTED = "adopted", _("adopted the new service model")
+        SUSPENDED = "suspended", _("suspended the new service model")
+
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, related_name="rollout_events")
+    date = models.DateField(_("date"))
+    event = models.CharField(_("event"), max_length=16, choices=Event.choices)
+    note_ka = models.TextField(_("note (Georgian)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("rollout event")
+        verbose_name_plural = _("rollout events")
+        ordering = ["date", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "date", "event"], name="rollout_unique_event")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.event} {self.date:%Y-%m-%d}"
+
+
+class StaffPost(models.Model):
+    """A staff member's post: one unit, or a whole region for regional coordinators."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="staff_posts")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="staff_posts")
+    employment_component = models.BooleanField(_("works on the employment component"), default=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff post")
+        verbose_name_plural = _("staff posts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False) | models.Q(region__isnull=False),
+                name="staffpost_unit_or_region",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit or self.region}"
+
+
+class Training(models.Model):
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("training")
+        WORKING_MEETING = "working_meeting", _("working meeting")
+
+    date = models.DateField(_("date"))
+    days = models.PositiveSmallIntegerField(_("days"), default=1)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title_ka = models.CharField(_("title (Georgian)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trainings")
+
+    class Meta:
+        verbose_name = _("training or working meeting")
+        verbose_name_plural = _("trainings and working meetings")
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["date", "title_en"], name="training_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if (get_language() or "ka").startswith("en") else self.title_ka

@@ -1,0 +1,61 @@
+"""Loading the territorial reference data and recording rollout events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from sakme.audit import services as audit
+from sakme.geo.models import Municipality, Region, RolloutEvent, TbilisiDistrict, TerritorialUnit, Training
+
+TERRITORY_FILE = Path(__file__).parent / "data" / "territory.json"
+
+
+@transaction.atomic
+def territory_load(*, actor: Any = None, path: Path = TERRITORY_FILE) -> dict[str, int]:
+    """Create or update regions, municipalities, units, Tbilisi districts, rollout and trainings from JSON.
+
+    Idempotent: loading the same file twice changes nothing.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    regions = {}
+    for r in data["regions"]:
+        regions[r["code"]], _ = Region.objects.update_or_create(
+            code=r["code"], defaults={"name_ka": r["name_ka"], "name_en": r["name_en"]}
+        )
+    municipalities = {}
+    for m in data["municipalities"]:
+        municipalities[m["code"]], _ = Municipality.objects.update_or_create(
+            code=m["code"],
+            defaults={"name_ka": m["name_ka"], "name_en": m["name_en"], "kind": m["kind"],
+                      "region": regions[m["region"]]},
+        )
+    units = {}
+    for u in data["units"]:
+        units[u["code"]], _ = TerritorialUnit.objects.update_or_create(
+            code=u["code"],
+            defaults={"name_ka": u["name_ka"], "name_en": u["name_en"], "kind": u["kind"],
+                      "municipality": municipalities[u["municipality"]], "region": regions[u["region"]]},
+        )
+    for d in data["tbilisi_districts"]:
+        TbilisiDistrict.objects.update_or_create(
+            name_en=d["name_en"], defaults={"name_ka": d["name_ka"], "unit": units[d["unit"]]}
+        )
+    for e in data["rollout"]:
+        RolloutEvent.objects.update_or_create(
+            unit=units[e["unit"]], date=dt.date.fromisoformat(e["date"]), event=e["event"],
+            defaults={"note_ka": e.get("note_ka", ""), "note_en": e.get("note_en", "")},
+        )
+    for t in data["trainings"]:
+        Training.objects.update_or_create(
+            date=dt.date.fromisoformat(t["date"]), title_en=t["title_en"],
+            defaults={"title_ka": t["title_ka"], "kind": t["kind"], "days": t.get("days", 1)},
+        )
+    counts = {"regions": len(regions), "municipalities": len(municipalities), "units": len(units),
+              "rollout_events": len(data["rollout"]), "trainings": len(data["trainings"])}
+    audit.record(actor=actor, action="territory.load", entity_type="geo.territory", changes=counts)
+    return counts

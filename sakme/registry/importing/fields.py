@@ -1,0 +1,246 @@
+"""Cleaning one value of one column, as agencies' exports really write it.
+
+Each cleaner takes the raw cell (a string from CSV, or a str/int/float/datetime from XLSX) and returns
+the clean value, or raises `Problem` saying what is wrong and what would be right. A cleaner that can
+repair a value (a personal number that lost its leading zero in Excel) returns it and records a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from sakme.common.georgian import fold, has_georgian, normalize, romanize
+
+
+class Problem(Exception):
+    """A value that cannot be used; `message` says why and `expected` what would be right."""
+
+    def __init__(self, message: Any, expected: Any = "") -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.expected = str(expected)
+
+
+@dataclass
+class Notes:
+    """Warnings raised while cleaning one row (the value was repaired, or left out)."""
+
+    warnings: list[tuple[str, Any, str, str]] = field(default_factory=list)
+
+    def warn(self, target: str, value: Any, message: Any, expected: Any = "") -> None:
+        self.warnings.append((target, value, str(message), str(expected)))
+
+
+def text(value: Any) -> str:
+    """A cell as text: NFC, whitespace collapsed, Excel's float artefacts ("12.0") removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize(str(value))
+
+
+_DIGITS_RE = re.compile(r"\d+")
+_SCI_RE = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
+
+
+def personal_number(value: Any, notes: Notes, target: str = "personal_number") -> str | None:
+    """11 digits. A 10-digit value that lost its leading zero in Excel is repaired, with a warning."""
+    raw = text(value)
+    if not raw:
+        return None
+    if _SCI_RE.match(raw):
+        raise Problem(_("Excel turned the number into scientific notation and lost digits"),
+                      _("11 digits stored as text, e.g. 01001012345 (format the column as Text in Excel)"))
+    digits = re.sub(r"[\s\-.]", "", raw)
+    if not digits.isdigit():
+        raise Problem(_("a personal number has digits only"), _("11 digits, e.g. 01001012345"))
+    if len(digits) == 10:
+        notes.warn(target, raw, _("10 digits: the leading zero was restored"), "0" + digits)
+        return "0" + digits
+    if len(digits) != 11:
+        raise Problem(_("a personal number has 11 digits, this one has %(n)d") % {"n": len(digits)},
+                      _("11 digits, e.g. 01001012345"))
+    return digits
+
+
+_LOOKALIKES = str.maketrans("аеорсухкмтвнАЕОРСУХКМТВНіІ", "aeopcyxkmtbhAEOPCYXKMTBHiI")
+_NAME_OK_RE = re.compile(r"^[A-Za-z\u10d0-\u10ff\s'’\-.]+$")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+
+
+def name(value: Any, notes: Notes, target: str) -> tuple[str, str, str]:
+    """A given or family name in either script -> (Georgian, Latin, folded key)."""
+    raw = text(value)
+    if not raw:
+        raise Problem(_("the name is empty"), _("the name in Georgian or Latin letters"))
+    cleaned = raw.translate(_LOOKALIKES)
+    if cleaned != raw and not has_georgian(cleaned):
+        notes.warn(target, raw, _("Cyrillic letters that look Latin were replaced"), cleaned)
+    if not _NAME_OK_RE.match(cleaned):
+        bad = "".join(sorted({c for c in cleaned if not _NAME_OK_RE.match(c)}))
+        raise Problem(_("the name contains characters that are not letters: %(c)s") % {"c": bad},
+                      _("Georgian or Latin letters, spaces, hyphens"))
+    if has_georgian(cleaned):
+        if _LATIN_RE.search(cleaned):
+            raise Problem(_("the name mixes Georgian and Latin letters"), _("the name in one script"))
+        return cleaned, romanize(cleaned), fold(cleaned)
+    latin = cleaned if not cleaned.isupper() and not cleaned.islower() else cleaned.title()
+    return "", latin, fold(latin)
+
+
+_DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%y", "%Y.%m.%d", "%Y/%m/%d")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def date(value: Any, notes: Notes, target: str, *, earliest: dt.date = dt.date(1900, 1, 1)) -> dt.date | None:
+    """Day first (as written in Georgia) or ISO; Excel serial numbers and cells are accepted."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value.date()
+    elif isinstance(value, dt.date):
+        parsed = value
+    else:
+        raw = text(value)
+        if not raw:
+            return None
+        raw = raw.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", raw) else raw
+        parsed = None
+        if raw.isdigit() and 1 <= len(raw) <= 5:  # an Excel serial day number
+            parsed = _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+        for fmt in _DATE_FORMATS:
+            if parsed is not None:
+                break
+            try:
+                parsed = dt.datetime.strptime(raw, fmt).date()
+            except ValueError:
+                continue
+        if parsed is None:
+            parts = re.split(r"[./\-]", raw)
+            if len(parts) == 3 and all(p.isdigit() for p in parts) and int(parts[1]) > 12 >= int(parts[0]):
+                raise Problem(_("month %(m)s does not exist: month and day seem swapped") % {"m": parts[1]},
+                              _("day first: DD.MM.YYYY, e.g. 25.03.1987"))
+            raise Problem(_("not a date"), _("DD.MM.YYYY or YYYY-MM-DD, e.g. 25.03.1987"))
+    if parsed > dt.date.today():
+        raise Problem(_("the date is in the future"), _("a date not after today"))
+    if parsed < earliest:
+        raise Problem(_("the date is before %(d)s") % {"d": earliest.isoformat()}, _("a real date"))
+    return parsed
+
+
+_SEX = {
+    "m": "M", "male": "M", "man": "M", "მ": "M", "მამრ": "M", "მამრობითი": "M", "კაცი": "M", "1": "M",
+    "f": "F", "female": "F", "woman": "F", "ქ": "F", "მდედრ": "F", "მდედრობითი": "F", "ქალი": "F", "2": "F",
+    "k": "F", "w": "F",
+}  # fmt: skip
+
+
+def sex(value: Any, notes: Notes, target: str) -> str:
+    raw = text(value).lower().rstrip(".")
+    if not raw:
+        return ""
+    try:
+        return _SEX[raw]
+    except KeyError:
+        raise Problem(_("unknown sex"), _("M or F (მ or ქ, male or female)")) from None
+
+
+def phone(value: Any, notes: Notes, target: str) -> str:
+    """Nine digits of a Georgian number; +995 and punctuation are dropped."""
+    raw = text(value)
+    if not raw:
+        return ""
+    digits = "".join(_DIGITS_RE.findall(raw))
+    if digits.startswith("995") and len(digits) == 12:
+        digits = digits[3:]
+    if len(digits) != 9:
+        raise Problem(_("a Georgian phone number has 9 digits after +995"), _("e.g. 599123456 or +995 599 12 34 56"))
+    return digits
+
+
+_DISABILITY = {
+    "": "", "-": "", "no": "", "none": "", "არა": "", "არ აქვს": "",
+    "moderate": "moderate", "ზომიერი": "moderate", "ზომიერად გამოხატული": "moderate",
+    "significant": "significant", "მნიშვნელოვანი": "significant", "მნიშვნელოვნად გამოხატული": "significant",
+    "severe": "severe", "მკვეთრი": "severe", "მკვეთრად გამოხატული": "severe",
+}  # fmt: skip
+
+
+def disability_status(value: Any, notes: Notes, target: str) -> str:
+    raw = text(value).lower()
+    try:
+        return _DISABILITY[raw]
+    except KeyError:
+        raise Problem(_("unknown disability status"),
+                      _("empty, moderate, significant or severe (ზომიერი, მნიშვნელოვანი, მკვეთრი)")) from None
+
+
+_RELATION = {
+    "head": "head", "ოჯახის უფროსი": "head", "უფროსი": "head", "spouse": "spouse", "მეუღლე": "spouse",
+    "child": "child", "შვილი": "child", "parent": "parent", "მშობელი": "parent", "დედა": "parent",
+    "მამა": "parent", "sibling": "sibling", "და/ძმა": "sibling", "და": "sibling", "ძმა": "sibling",
+    "grandchild": "grandchild", "შვილიშვილი": "grandchild", "grandparent": "grandparent",
+    "ბებია/ბაბუა": "grandparent", "ბებია": "grandparent", "ბაბუა": "grandparent", "other": "other", "სხვა": "other",
+}  # fmt: skip
+
+
+def relation(value: Any, notes: Notes, target: str) -> str:
+    raw = text(value).lower()
+    if not raw:
+        return "other"
+    try:
+        return _RELATION[raw]
+    except KeyError:
+        raise Problem(_("unknown relation to the head of household"),
+                      _("head, spouse, child, parent, sibling, grandchild, grandparent or other")) from None
+
+
+_STATUS = {
+    "active": "active", "აქტიური": "active", "applied": "applied", "განაცხადი": "applied",
+    "suspended": "suspended", "შეჩერებული": "suspended", "terminated": "terminated", "შეწყვეტილი": "terminated",
+}  # fmt: skip
+
+
+def enrolment_status(value: Any, notes: Notes, target: str) -> str:
+    raw = text(value).lower()
+    if not raw:
+        return "active"
+    try:
+        return _STATUS[raw]
+    except KeyError:
+        raise Problem(_("unknown enrolment status"), _("active, applied, suspended or terminated")) from None
+
+
+def rating_score(value: Any, notes: Notes, target: str) -> int | None:
+    """A whole number 0..500,000; thousands separators and Excel's ".0" are accepted."""
+    raw = text(value).replace(" ", "").replace("\u00a0", "")
+    if not raw:
+        return None
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", raw):
+        raw = raw.replace(",", "")
+    try:
+        number = float(raw.replace(",", "."))
+    except ValueError:
+        raise Problem(_("not a number"), _("a whole number from 0 to 500000, e.g. 28500")) from None
+    if not number.is_integer() or not 0 <= number <= 500_000:
+        raise Problem(_("a rating score is a whole number from 0 to 500000"), _("e.g. 28500"))
+    return int(number)
+
+
+def code(value: Any, notes: Notes, target: str) -> str:
+    """A key or code: stripped; Excel's "12.0" becomes "12"."""
+    return text(value)[:64]
+
+
+def address(value: Any, notes: Notes, target: str) -> str:
+    return text(value)[:300]
+
+
+Cleaner = Callable[[Any, Notes, str], Any]

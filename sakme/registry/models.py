@@ -1,0 +1,256 @@
+"""The agency's registry: persons, households, social-assistance enrolments, and where each came from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sakme.common.models import TimeStamped, Versioned
+from sakme.geo.models import Municipality, Named, TerritorialUnit
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("female")
+    MALE = "M", _("male")
+
+
+class DisabilityStatus(models.TextChoices):
+    NONE = "", _("none recorded")
+    MODERATE = "moderate", _("moderate")
+    SIGNIFICANT = "significant", _("significant")
+    SEVERE = "severe", _("severe")
+
+
+class Person(Versioned):
+    """One person as the agency knows them (the best of its sources; each source's view is a SourceRecord)."""
+
+    # NULL, not "", when unknown: the number is unique among persons who have one.
+    personal_number = models.CharField(_("personal number"), max_length=11, null=True, blank=True)  # noqa: DJ001
+    given_name_ka = models.CharField(_("given name (Georgian)"), max_length=100, blank=True)
+    family_name_ka = models.CharField(_("family name (Georgian)"), max_length=100, blank=True)
+    given_name_lat = models.CharField(_("given name (Latin)"), max_length=100, blank=True)
+    family_name_lat = models.CharField(_("family name (Latin)"), max_length=100, blank=True)
+    # Folded matching keys (sakme.common.georgian.fold): search by either script and common variants.
+    family_key = models.CharField(max_length=100, blank=True, editable=False)
+    given_key = models.CharField(max_length=100, blank=True, editable=False)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("municipality"))
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="persons", verbose_name=_("territorial unit"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    disability_status = models.CharField(_("disability status"), max_length=16, blank=True,
+                                         choices=DisabilityStatus.choices)
+    # The source whose values the person's fields carry; other sources only fill what is blank.
+    primary_source = models.ForeignKey("SourceSystem", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+")
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(fields=["personal_number"], condition=models.Q(personal_number__isnull=False),
+                                    name="person_unique_personal_number"),
+        ]
+        indexes = [
+            models.Index(fields=["family_key", "given_key"], name="person_family_given"),
+            models.Index(fields=["given_key"], name="person_given"),
+            models.Index(fields=["unit"], name="person_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        if (get_language() or "ka").startswith("en") or not (self.given_name_ka or self.family_name_ka):
+            return f"{self.given_name_lat} {self.family_name_lat}".strip()
+        return f"{self.given_name_ka} {self.family_name_ka}".strip()
+
+    @property
+    def other_script_name(self) -> str:
+        """The name in the script not shown by `full_name`, so both are on screen."""
+        latin = f"{self.given_name_lat} {self.family_name_lat}".strip()
+        return latin if self.full_name != latin else f"{self.given_name_ka} {self.family_name_ka}".strip()
+
+
+class Household(TimeStamped):
+    source = models.ForeignKey("SourceSystem", on_delete=models.PROTECT, related_name="households")
+    key = models.CharField(_("household code"), max_length=40)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="households")
+    address = models.CharField(_("address"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="household_unique_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("head of household")
+    SPOUSE = "spouse", _("spouse")
+    CHILD = "child", _("child")
+    PARENT = "parent", _("parent")
+    SIBLING = "sibling", _("sibling")
+    GRANDCHILD = "grandchild", _("grandchild")
+    GRANDPARENT = "grandparent", _("grandparent")
+    OTHER = "other", _("other relative or member")
+
+
+class Membership(TimeStamped):
+    """A person's current household (one at a time) and relation to its head."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="membership")
+    relation = models.CharField(_("relation to head"), max_length=16, choices=Relation.choices,
+                                default=Relation.OTHER)
+
+    class Meta:
+        verbose_name = _("household membership")
+        verbose_name_plural = _("household memberships")
+        indexes = [models.Index(fields=["household"], name="membership_household")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.household_id} ({self.relation})"
+
+
+class EnrolmentStatus(models.TextChoices):
+    APPLIED = "applied", _("applied")
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    TERMINATED = "terminated", _("terminated")
+
+
+class Enrolment(TimeStamped):
+    """A household's assessment in the Targeted Social Assistance programme (one per assessment date)."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="enrolments")
+    rating_score = models.PositiveIntegerField(_("rating score"))
+    assessment_date = models.DateField(_("assessment date"))
+    status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices,
+                              default=EnrolmentStatus.ACTIVE)
+
+    class Meta:
+        verbose_name = _("social-assistance enrolment")
+        verbose_name_plural = _("social-assistance enrolments")
+        ordering = ["-assessment_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "assessment_date"], name="enrolment_unique_assessment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.assessment_date}: {self.rating_score}"
+
+
+class SourceSystem(Named):
+    """A system persons come from (the SSA registry, Worknet, ...). Data, so a deployment can add its own."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    # Lower is more trusted: a person's fields carry the values of their most trusted source.
+    rank = models.PositiveSmallIntegerField(_("trust rank"), default=10)
+
+    class Meta:
+        verbose_name = _("source system")
+        verbose_name_plural = _("source systems")
+
+
+class ImportBatch(TimeStamped):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("imported")
+        FAILED = "failed", _("refused: see the errors")
+        INTERRUPTED = "interrupted", _("interrupted: nothing was written, run it again")
+
+    class Kind(models.TextChoices):
+        PERSONS = "persons", _("persons")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PERSONS)
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="batches")
+    file_name = models.CharField(_("file"), max_length=255)
+    file_path = models.CharField(max_length=500, blank=True)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    all_or_nothing = models.BooleanField(_("write all rows or none"), default=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    message = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class ImportProblem(models.Model):
+    """One problem of one row: which column, which value, why, and what would be right."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", _("error")
+        WARNING = "warning", _("warning")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=100, blank=True)
+    value = models.CharField(_("value"), max_length=300, blank=True)
+    severity = models.CharField(max_length=8, choices=Severity.choices, default=Severity.ERROR)
+    message = models.CharField(_("problem"), max_length=300)
+    expected = models.CharField(_("what would be right"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("import problem")
+        verbose_name_plural = _("import problems")
+        ordering = ["row", "id"]
+
+    def __str__(self) -> str:
+        return f"row {self.row} {self.column}: {self.message}"
+
+
+class SourceRecord(models.Model):
+    """A person as one source system holds them: its key and its own values, for traceability and linkage."""
+
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="records")
+    key = models.CharField(_("key in the source"), max_length=64)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="source_records")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
+    row = models.PositiveIntegerField(_("row in the file"))
+    personal_number = models.CharField(max_length=11, blank=True)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    registered_at = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("source record")
+        verbose_name_plural = _("source records")
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="sourcerecord_unique_key")]
+        indexes = [models.Index(fields=["person"], name="sourcerecord_person")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.key}"

@@ -1,0 +1,164 @@
+"""Writes of the registry: import batches. Each service owns its transaction and writes its audit event."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sakme.accounts.roles import Capability
+from sakme.audit import services as audit
+from sakme.common.errors import DomainError, PermissionDenied
+from sakme.registry.importing.mapping import Mapping
+from sakme.registry.importing.pipeline import BatchRefused, Outcome, PersonImport
+from sakme.registry.importing.progress import Progress, is_stale, progress_path
+from sakme.registry.importing.reader import FileRefused
+from sakme.registry.models import ImportBatch, ImportProblem, SourceSystem
+
+
+def _require(actor: Any, capability: Capability) -> None:
+    if actor is not None and not actor.can(capability):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _store(upload: IO[bytes], suffix: str) -> tuple[Path, str]:
+    """Copy an upload or file under the import folder, hashing it on the way (never whole in memory)."""
+    folder = Path(settings.SAKME_IMPORT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{uuid.uuid4().hex}{suffix}"
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for chunk in iter(lambda: upload.read(1 << 20), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    return target, digest.hexdigest()
+
+
+@transaction.atomic
+def import_batch_create(*, actor: Any, source_code: str, file: IO[bytes], file_name: str, mapping: Mapping,
+                        all_or_nothing: bool = True) -> ImportBatch:
+    """Register an uploaded persons file as a batch waiting to run."""
+    _require(actor, Capability.IMPORT_RUN)
+    try:
+        source = SourceSystem.objects.get(code=source_code)
+    except SourceSystem.DoesNotExist:
+        known = ", ".join(SourceSystem.objects.values_list("code", flat=True))
+        raise DomainError(_("Unknown source system “%(s)s”. Known: %(k)s.") % {"s": source_code, "k": known}) from None
+    path, sha = _store(file, Path(file_name).suffix.lower()[:8])
+    batch = ImportBatch.objects.create(
+        source=source, file_name=Path(file_name).name[:255], file_path=str(path), file_sha256=sha,
+        mapping=mapping.to_json(), all_or_nothing=all_or_nothing, created_by=actor if actor else None,
+    )
+    audit.record(actor=actor, action="import.create", entity_type="registry.importbatch", entity_id=batch.pk,
+                 changes={"file": batch.file_name, "sha256": sha, "source": source.code})
+    return batch
+
+
+def import_batches_mark_interrupted() -> int:
+    """Batches left 'running' by a process that died: nothing of theirs was written; say so."""
+    stale = [b.pk for b in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING) if is_stale(b.pk)]
+    return ImportBatch.objects.filter(pk__in=stale).update(status=ImportBatch.Status.INTERRUPTED,
+                                                           finished_at=timezone.now())
+
+
+def import_batch_run(*, batch_id: int, actor: Any = None) -> ImportBatch:
+    """Run a batch: every row checked, then all written in one transaction (or, when refused, nothing)."""
+    _require(actor, Capability.IMPORT_RUN)
+    import_batches_mark_interrupted()
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("source").get(pk=batch_id)
+        if batch.status not in (ImportBatch.Status.PENDING, ImportBatch.Status.INTERRUPTED):
+            raise DomainError(_("Batch %(b)s has already run (%(s)s).") % {"b": batch.pk,
+                                                                          "s": batch.get_status_display()})
+        batch.status = ImportBatch.Status.RUNNING
+        batch.started_at = timezone.now()
+        batch.save(update_fields=["status", "started_at", "updated_at"])
+        ImportProblem.objects.filter(batch=batch).delete()
+    progress = Progress(batch.pk)
+    progress.update("reading", 0, 1, force=True)
+    job = PersonImport(batch_id=batch.pk, source=batch.source, path=Path(batch.file_path),
+                       display_name=batch.file_name, mapping=Mapping.from_json(batch.mapping),
+                       all_or_nothing=batch.all_or_nothing, progress=progress)
+    status, message = ImportBatch.Status.SUCCEEDED, ""
+    try:
+        with transaction.atomic():
+            outcome = job.run()
+            _finish(batch, outcome, status, message, actor)
+    except BatchRefused:
+        status = ImportBatch.Status.FAILED
+        message = _("Nothing was written: %(n)d row(s) have errors. Download the error file, correct the rows "
+                    "and import the file again.") % {"n": job.outcome.errors}
+    except FileRefused as exc:
+        status, message = ImportBatch.Status.FAILED, str(exc)
+    except Exception as exc:
+        with transaction.atomic():
+            _finish(batch, job.outcome, ImportBatch.Status.FAILED, _("The import stopped: %(e)s") % {"e": exc}, actor)
+        progress_path(batch.pk).unlink(missing_ok=True)
+        raise
+    if status == ImportBatch.Status.FAILED:
+        with transaction.atomic():
+            _finish(batch, job.outcome, status, message, actor)
+    progress_path(batch.pk).unlink(missing_ok=True)
+    batch.refresh_from_db()
+    return batch
+
+
+def _finish(batch: ImportBatch, outcome: Outcome, status: str, message: str, actor: Any) -> None:
+    written = status == ImportBatch.Status.SUCCEEDED
+    batch.status = status
+    batch.message = message
+    batch.rows_total = outcome.rows
+    batch.created = outcome.created if written else 0
+    batch.updated = outcome.updated if written else 0
+    batch.unchanged = outcome.unchanged if written else 0
+    batch.skipped = outcome.skipped if written else outcome.rows
+    batch.error_count = outcome.errors
+    batch.warning_count = outcome.warnings
+    batch.finished_at = timezone.now()
+    batch.save()
+    ImportProblem.objects.bulk_create(
+        (ImportProblem(batch=batch, row=r, column=c, value=v, severity=s, message=m, expected=e)
+         for r, c, v, s, m, e in outcome.problems),
+        batch_size=5000,
+    )
+    audit.record(actor=actor, action=f"import.{status}", entity_type="registry.importbatch", entity_id=batch.pk,
+                 changes={"rows": outcome.rows, "created": batch.created, "updated": batch.updated,
+                          "unchanged": batch.unchanged, "errors": outcome.errors, "warnings": outcome.warnings,
+                          "households_changed": outcome.households if written else 0,
+                          "enrolments_changed": outcome.enrolments if written else 0})
+
+
+def import_file(*, actor: Any, source_code: str, path: Path, mapping: Mapping, all_or_nothing: bool = True,
+                file_name: str | None = None) -> ImportBatch:
+    """Import a file from disk now (the command line's path): create the batch and run it."""
+    with path.open("rb") as fh:
+        batch = import_batch_create(actor=actor, source_code=source_code, file=fh, file_name=file_name or path.name,
+                                    mapping=mapping, all_or_nothing=all_or_nothing)
+    return import_batch_run(batch_id=batch.pk, actor=actor)
+
+
+ERROR_FILE_HEADER = ("row", "column", "value", "severity", "problem", "what would be right")
+
+
+def import_problems_csv(*, batch: ImportBatch) -> Iterator[str]:
+    """The batch's problems as CSV lines (UTF-8 with BOM so that Excel shows Georgian), streamed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_(h) for h in ERROR_FILE_HEADER])
+    yield "\ufeff" + buffer.getvalue()
+    rows = ImportProblem.objects.filter(batch=batch).order_by("row", "id").values_list(
+        "row", "column", "value", "severity", "message", "expected")
+    for row in rows.iterator(chunk_size=5000):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        yield buffer.getvalue()

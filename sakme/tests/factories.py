@@ -1,0 +1,67 @@
+"""Factories for tests: real rows through the real models (no mocks of our own components)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import factory
+
+from sakme.accounts.models import User
+from sakme.accounts.roles import Role
+from sakme.common.georgian import fold, romanize
+from sakme.geo.models import Region, StaffPost, TerritorialUnit
+from sakme.registry.models import Person, SourceSystem
+
+PASSWORD = "correct-horse-battery"
+_numbers = itertools.count(10_000_000_000)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = Role.COUNSELLOR
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def post(user: User, *, unit: str | None = None, region: str | None = None) -> User:
+    StaffPost.objects.create(
+        user=user,
+        unit=TerritorialUnit.objects.get(code=unit) if unit else None,
+        region=Region.objects.get(code=region) if region else None,
+    )
+    return user
+
+
+def staff_of_every_role() -> dict[str, User]:
+    users = {}
+    for role in Role:
+        user = UserFactory(username=role.value, role=role, is_staff=role == Role.ADMINISTRATOR,
+                           is_superuser=role == Role.ADMINISTRATOR)
+        if role in (Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD):
+            post(user, unit="TB-1")
+        elif role == Role.REGIONAL_COORDINATOR:
+            post(user, region="IM")
+        users[role.value] = user
+    return users
+
+
+def person(*, given: str = "ნინო", family: str = "ბერიძე", unit: str = "TB-1", birth: dt.date | None = None,
+           personal_number: str | None = None, **extra: object) -> Person:
+    """A person as an import would have written it (keys folded, Latin derived)."""
+    unit_obj = TerritorialUnit.objects.get(code=unit)
+    return Person.objects.create(
+        personal_number=personal_number or f"{next(_numbers):011d}",
+        given_name_ka=given, family_name_ka=family, given_name_lat=romanize(given), family_name_lat=romanize(family),
+        given_key=fold(given), family_key=fold(family), birth_date=birth or dt.date(1990, 5, 17), sex="F",
+        unit=unit_obj, municipality=unit_obj.municipality,
+        primary_source=SourceSystem.objects.get(code="ssa"), **extra,
+    )

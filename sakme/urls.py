@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sakme import home
+from sakme.api.api import api
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("health", home.health, name="health"),
+    path("accounts/", include("sakme.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("geo/", include("sakme.geo.urls")),
+    path("registry/", include("sakme.registry.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
