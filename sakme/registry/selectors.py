@@ -65,10 +65,13 @@ def person_search(*, user: Any, query: str, limit: int = SEARCH_LIMIT) -> Search
         found = list(base.filter(personal_number__gte=digits, personal_number__lt=digits + "a")
                      .order_by("personal_number")[:limit]) if len(digits) >= 3 else []
     else:
-        words = [w for w in fold(query).split(" ") if w]
-        if not words:
+        raw_words = [w for w in query.split() if fold(w)]
+        if not raw_words:
             return SearchResult([], False)
-        found = list(base.filter(_name_filter(words)).order_by("family_key", "given_key", "id")[:limit])
+        words = [fold(w) for w in raw_words]
+        # The last word may stop inside a digraph ("Berid" of "Beridze" folds to "berid", the name to "berize").
+        endings = {fold(raw_words[-1] + tail) for tail in ("", "h", "z", "s")}
+        found = list(base.filter(_name_filter(words[:-1], endings)).order_by("family_key", "given_key", "id")[:limit])
         if not found and len(words[0]) >= 3:
             fuzzy = True
             found = _fuzzy(base, words, limit)
@@ -77,17 +80,22 @@ def person_search(*, user: Any, query: str, limit: int = SEARCH_LIMIT) -> Search
     return SearchResult(found, fuzzy)
 
 
-def _name_filter(words: list[str]) -> Q:
-    if len(words) == 1:
-        return _prefix("family_key", words[0]) | _prefix("given_key", words[0])
-    first, rest = words[0], " ".join(words[1:])
-    last, head = words[-1], " ".join(words[:-1])
-    return (
-        (Q(family_key=first) & _prefix("given_key", rest))
-        | (Q(given_key=first) & _prefix("family_key", rest))
-        | (Q(family_key=head) & _prefix("given_key", last))
-        | (Q(given_key=head) & _prefix("family_key", last))
-    )
+def _name_filter(head: list[str], endings: set[str]) -> Q:
+    """Whole words first, the last word as a prefix; family and given name in either order."""
+    condition = Q(pk__in=[])
+    for last in endings:
+        if not head:
+            condition |= _prefix("family_key", last) | _prefix("given_key", last)
+            continue
+        first, rest = head[0], " ".join([*head[1:], last])
+        joined = " ".join(head)
+        condition |= (
+            (Q(family_key=first) & _prefix("given_key", rest))
+            | (Q(given_key=first) & _prefix("family_key", rest))
+            | (Q(family_key=joined) & _prefix("given_key", last))
+            | (Q(given_key=joined) & _prefix("family_key", last))
+        )
+    return condition
 
 
 def _fuzzy(base: QuerySet[Person], words: list[str], limit: int) -> list[Person]:

@@ -6,6 +6,9 @@ import datetime as dt
 import itertools
 
 import factory
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sakme.accounts.models import User
 from sakme.accounts.roles import Role
@@ -65,3 +68,15 @@ def person(*, given: str = "ნინო", family: str = "ბერიძე", u
         unit=unit_obj, municipality=unit_obj.municipality,
         primary_source=SourceSystem.objects.get(code="ssa"), **extra,
     )
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign a test client in as `user`, with the second factor passed (as the login page would)."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -1,0 +1,490 @@
+"""Import benchmark: sakme's importer against the plain-COPY limit and django-import-export.
+
+    python bench/import_persons.py --persons 1000000 [--db postgres|sqlite|both] [--keep-file]
+
+For each database, on the same generated SSA file, in one run:
+
+  (a) sakme     services.import_file with the ssa mapping: every cell cleaned and validated, names romanized and
+                folded, the batch checked as a whole, persons matched and upserted, source records, households,
+                memberships and enrolments written, problems stored, audit event written;
+  (b) plain     the limit: the same rows written into the same tables with all their indexes and foreign keys,
+                no validation. A trivial Python pass splits each line (csv) and reorders columns, with dict
+                look-ups for the municipality, unit and the coded values; PostgreSQL parses the DD.MM.YYYY
+                dates itself (datestyle DMY) during COPY FROM STDIN; on SQLite, executemany in one transaction.
+                Run twice: persons + source records only (what the importer's target is defined against),
+                and all five tables the importer writes (persons, source records, households, memberships,
+                enrolments);
+  (c) django-import-export  a ModelResource of registry.Person with the same person fields, import_data of
+                the first 100,000 rows (dry_run=False, use_transactions=True) on an empty table.
+
+Each measurement runs in its own subprocess (see _common.py), on freshly truncated tables after a CHECKPOINT,
+and reports wall time and the peak RSS of its process. The memory claim of the importer is checked at other
+sizes (--memory-at, default 200000) on a separate fresh database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import _common as c
+
+SCRIPT = "import_persons.py"
+DB_NAME = "bench_import"
+MEMORY_DB_NAME = "bench_import_mem"
+IMPORT_EXPORT_ROWS = 100_000
+CHUNK = 20_000
+TABLES = ("registry_person", "registry_sourcerecord", "registry_household", "registry_membership",
+          "registry_enrolment")
+NARROW = ("registry_person", "registry_sourcerecord")
+
+
+# ======================================================================================================
+# worker side (a subprocess with Django set up and DATABASE_URL set)
+# ======================================================================================================
+
+def _truncate() -> None:
+    from django.db import connection
+
+    from sakme.registry.models import ImportProblem
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        else:
+            for name in reversed(TABLES):
+                cursor.execute(f"DELETE FROM {name}")
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name IN (%s)" % ", ".join(f"'{t}'" for t in TABLES))
+    ImportProblem.objects.all().delete()
+    _settle()
+
+
+def _settle() -> None:
+    """Start each measurement from the same point: no pending checkpoint (PG), no WAL to fold in (SQLite)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("CHECKPOINT")
+        else:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def task_setup() -> dict[str, Any]:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter()
+    call_command("reference", "load")
+    return {"migrate_s": migrated - started, "reference_s": time.perf_counter() - migrated}
+
+
+def _timed_phases() -> dict[str, float]:
+    """Wrap the importer's phases with timers (observation only: the code is not changed)."""
+    from sakme.registry import services
+    from sakme.registry.importing.pipeline import PersonImport
+
+    phases: dict[str, float] = {}
+
+    def wrap(owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                phases[label] = phases.get(label, 0.0) + time.perf_counter() - started
+
+        setattr(owner, name, timed)
+
+    wrap(services, "_store", "store copy + sha256")
+    wrap(PersonImport, "_load_stage", "read + clean + stage (COPY/executemany) + stage indexes")
+    wrap(PersonImport, "_check_duplicates", "duplicate checks")
+    wrap(PersonImport, "_match", "match")
+    wrap(PersonImport, "_write", "write persons + source records + households (all)")
+    wrap(PersonImport, "_write_households", "  of which households, memberships, enrolments")
+    wrap(services, "_finish", "finish (batch, problems, audit)")
+    return phases
+
+
+def task_sakme(path: str, truncate: bool = True) -> dict[str, Any]:
+    from django.conf import settings
+
+    from sakme.registry import services
+    from sakme.registry.forms import MAPPINGS_DIR
+    from sakme.registry.importing.mapping import load_mapping_file
+
+    if truncate:
+        _truncate()
+    else:
+        _settle()
+    phases = _timed_phases()
+    mapping = load_mapping_file(MAPPINGS_DIR / "ssa.toml")
+    rss_before = c.rss_mb()
+    started = time.perf_counter()
+    batch = services.import_file(actor=None, source_code="ssa", path=Path(path), mapping=mapping)
+    seconds = time.perf_counter() - started
+    peak = c.peak_rss_mb()
+    Path(batch.file_path).unlink(missing_ok=True)  # the importer's stored copy (bench/out/var/imports)
+    for leftover in Path(settings.SAKME_IMPORT_DIR).glob("*.progress.json"):
+        leftover.unlink(missing_ok=True)
+    if batch.status != "succeeded":
+        raise SystemExit(f"the import did not succeed: {batch.status}: {batch.message}")
+    from sakme.registry.models import Enrolment, Household
+
+    return {
+        "seconds": seconds, "rows": batch.rows_total, "created": batch.created, "updated": batch.updated,
+        "unchanged": batch.unchanged, "errors": batch.error_count, "warnings": batch.warning_count,
+        "households": Household.objects.count(), "enrolments": Enrolment.objects.count(),
+        "rss_before_mb": rss_before, "peak_rss_mb": peak, "phases": phases,
+    }
+
+
+def _iso(day: str) -> str | None:
+    return f"{day[6:10]}-{day[3:5]}-{day[0:2]}" if day else None
+
+
+def task_plain(path: str, tables: list[str]) -> dict[str, Any]:
+    """The limit: the file's rows into the same indexed tables, no validation (see the module docstring)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from sakme.geo.models import Municipality, TerritorialUnit
+    from sakme.registry.importing import fields as clean
+    from sakme.registry.models import ImportBatch, SourceSystem
+
+    _truncate()
+    pg = connection.vendor == "postgresql"
+    source = SourceSystem.objects.get(code="ssa")
+    batch = ImportBatch.objects.create(source=source, file_name="plain-copy", file_sha256="", status="succeeded")
+    municipality = {m.name_ka: m.pk for m in Municipality.objects.all()}
+    unit: dict[int, int] = {}
+    for u in TerritorialUnit.objects.order_by("code"):
+        unit.setdefault(u.municipality_id, u.pk)
+    sex, disability, relation, status = clean._SEX, clean._DISABILITY, clean._RELATION, clean._STATUS
+    now: Any = timezone.now()
+    if not pg:
+        now = connection.ops.adapt_datetimefield_value(now)
+    wanted = set(tables)
+    columns = {
+        "registry_person": ("id", "personal_number", "given_name_ka", "family_name_ka", "given_name_lat",
+                            "family_name_lat", "family_key", "given_key", "birth_date", "sex", "municipality_id",
+                            "unit_id", "address", "phone", "disability_status", "primary_source_id", "version",
+                            "created_at", "updated_at"),
+        "registry_sourcerecord": ("source_id", "key", "person_id", "batch_id", "row", "personal_number",
+                                  "given_name", "family_name", "birth_date", "sex", "municipality_id", "address",
+                                  "phone", "registered_at"),
+        "registry_household": ("id", "source_id", "key", "municipality_id", "unit_id", "address", "created_at",
+                               "updated_at"),
+        "registry_membership": ("household_id", "person_id", "relation", "created_at", "updated_at"),
+        "registry_enrolment": ("household_id", "rating_score", "assessment_date", "status", "created_at",
+                               "updated_at"),
+    }
+    buffers: dict[str, list[tuple[Any, ...]]] = {t: [] for t in tables}
+    spent = {t: 0.0 for t in tables}
+
+    def flush(cursor: Any) -> None:
+        for name in TABLES:
+            rows = buffers.get(name)
+            if not rows:
+                continue
+            started = time.perf_counter()
+            names = ", ".join(columns[name])
+            if pg:
+                with cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(f"INSERT INTO {name} ({names}) VALUES ({', '.join('?' * len(columns[name]))})",
+                                   rows)
+            spent[name] += time.perf_counter() - started
+            rows.clear()
+
+    rows_read = 0
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor  # the driver's cursor: psycopg (COPY) or sqlite3 (executemany)
+        if pg:
+            cursor.execute("SET LOCAL datestyle = 'ISO, DMY'")  # COPY reads 09.06.1987 itself
+        date = (lambda d: d or None) if pg else _iso
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, delimiter=";")
+            at = {h: i for i, h in enumerate(next(reader))}
+            (i_key, i_pn, i_given, i_family, i_birth, i_sex, i_mun, i_addr, i_phone, i_dis, i_hh, i_rel, i_score,
+             i_assessed, i_status) = (at[h] for h in (
+                "chanaceris_id", "piradi_nomeri", "saxeli", "gvari", "dabadebis_tarigi", "sqesi", "municipaliteti",
+                "misamarti", "telefoni", "shshm_statusi", "ojaxis_kodi", "natesauri_kavshiri", "sareitingo_qula",
+                "shefasebis_tarigi", "statusi"))
+            household_key, household_id = None, 0
+            person = buffers.get("registry_person")
+            record = buffers.get("registry_sourcerecord")
+            household = buffers.get("registry_household")
+            membership = buffers.get("registry_membership")
+            enrolment = buffers.get("registry_enrolment")
+            for line, cells in enumerate(reader, start=2):
+                rows_read += 1
+                person_id = line - 1
+                pn, given, family, birth = cells[i_pn] or None, cells[i_given], cells[i_family], date(cells[i_birth])
+                s = sex.get(cells[i_sex], "")
+                mun = municipality.get(cells[i_mun])
+                unit_id = unit.get(mun)  # type: ignore[arg-type]
+                address, phone = cells[i_addr], cells[i_phone]
+                if person is not None:
+                    person.append((person_id, pn, given, family, "", "", family, given, birth, s, mun, unit_id,
+                                   address, phone, disability.get(cells[i_dis], ""), source.pk, 1, now, now))
+                if record is not None:
+                    record.append((source.pk, cells[i_key], person_id, batch.pk, line, pn or "", given, family,
+                                   birth, s, mun, address, phone, None))
+                if "registry_household" in wanted:
+                    if cells[i_hh] != household_key:
+                        household_key = cells[i_hh]
+                        household_id += 1
+                        household.append((household_id, source.pk, household_key, mun, unit_id,  # type: ignore
+                                          address, now, now))
+                        enrolment.append((household_id, int(cells[i_score]), date(cells[i_assessed]),  # type: ignore
+                                          status.get(cells[i_status], "active"), now, now))
+                    membership.append((household_id, person_id, relation.get(cells[i_rel], "other"),  # type: ignore
+                                       now, now))
+                if rows_read % CHUNK == 0:
+                    flush(cursor)
+            flush(cursor)
+        commit_started = time.perf_counter()
+    commit = time.perf_counter() - commit_started  # deferred foreign-key checks run here
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rows": rows_read, "tables": tables, "copy_s": spent, "commit_s": commit,
+            "peak_rss_mb": c.peak_rss_mb()}
+
+
+def task_import_export(path: str, rows: int) -> dict[str, Any]:
+    """django-import-export: a ModelResource for Person, import_data of the first `rows` rows."""
+    import tablib
+    from import_export import resources
+
+    from sakme.common.georgian import fold, romanize
+    from sakme.geo.models import Municipality, TerritorialUnit
+    from sakme.registry.importing import fields as clean
+    from sakme.registry.models import Person, SourceSystem
+
+    _truncate()
+
+    class PersonResource(resources.ModelResource):
+        class Meta:
+            model = Person
+            # "id" is the default import id field; the dataset has no id column, so every row is created
+            # without a look-up (the cheapest way django-import-export can write).
+            fields = ("id", "personal_number", "given_name_ka", "family_name_ka", "given_name_lat", "family_name_lat",
+                      "given_key", "family_key", "birth_date", "sex", "municipality", "unit", "address", "phone",
+                      "disability_status", "primary_source")
+
+    headers = [f for f in PersonResource.Meta.fields if f != "id"]
+    municipality = {m.name_ka: m.pk for m in Municipality.objects.all()}
+    unit: dict[int, int] = {}
+    for u in TerritorialUnit.objects.order_by("code"):
+        unit.setdefault(u.municipality_id, u.pk)
+    source = SourceSystem.objects.get(code="ssa").pk
+    # Untimed preparation: the rows already mapped onto Person's columns (names romanized and folded as sakme
+    # does), so that the timed part is django-import-export's own work.
+    prepared = time.perf_counter()
+    dataset = tablib.Dataset(headers=headers)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=";")
+        at = {h: i for i, h in enumerate(next(reader))}
+        for n, cells in enumerate(reader):
+            if n >= rows:
+                break
+            pn = cells[at["piradi_nomeri"]]
+            pn = ("0" + pn if len(pn) == 10 else pn) or None
+            given, family = " ".join(cells[at["saxeli"]].split()), " ".join(cells[at["gvari"]].split())
+            mun = municipality.get(cells[at["municipaliteti"]])
+            phone = "".join(ch for ch in cells[at["telefoni"]] if ch.isdigit())[-9:]
+            dataset.append((pn, given, family, romanize(given), romanize(family), fold(given), fold(family),
+                            _iso(cells[at["dabadebis_tarigi"]]), clean._SEX.get(cells[at["sqesi"]], ""), mun,
+                            unit.get(mun), cells[at["misamarti"]], phone,  # type: ignore[arg-type]
+                            clean._DISABILITY.get(cells[at["shshm_statusi"]], ""), source))
+    prepare_s = time.perf_counter() - prepared
+    resource = PersonResource()
+    started = time.perf_counter()
+    result = resource.import_data(dataset, dry_run=False, use_transactions=True)
+    seconds = time.perf_counter() - started
+    if result.has_errors() or result.has_validation_errors():
+        first = result.row_errors()[:1] or result.invalid_rows[:1]
+        raise SystemExit(f"django-import-export reported errors: {first}")
+    written = Person.objects.count()
+    return {"seconds": seconds, "rows": len(dataset), "written": written, "prepare_s": prepare_s,
+            "totals": dict(result.totals), "peak_rss_mb": c.peak_rss_mb()}
+
+
+def task_status() -> dict[str, Any]:
+    from sakme.registry.models import ImportBatch, Person
+
+    last = ImportBatch.objects.exclude(file_name="plain-copy").order_by("-pk").first()
+    return {"persons": Person.objects.count(), "last_batch_rows": last.rows_total if last else None,
+            "last_batch_status": last.status if last else None}
+
+
+TASKS = {"setup": task_setup, "sakme": task_sakme, "plain": task_plain, "import_export": task_import_export,
+         "status": task_status}
+
+
+# ======================================================================================================
+# driver side (no Django here)
+# ======================================================================================================
+
+def prepare(kind: str, name: str, path: Path) -> tuple[str, dict[str, Any]]:
+    """A fresh, migrated database with the reference territory loaded."""
+    url = c.fresh_database(kind, name)
+    setup = c.run_worker(SCRIPT, "setup", url)
+    print(f"  {kind}: fresh database {name}, migrate {setup['migrate_s']:.1f} s, "
+          f"reference load {setup['reference_s']:.1f} s")
+    return url, setup
+
+
+def sakme_import(kind: str, url: str, path: Path, *, truncate: bool = True) -> dict[str, Any]:
+    result = c.run_worker(SCRIPT, "sakme", url, path=str(path), truncate=truncate)
+    result["rate"] = result["rows"] / result["seconds"]
+    print(f"  {kind}: sakme import {result['rows']:,} rows in {result['seconds']:.1f} s "
+          f"({result['rate']:,.0f} rows/s), peak RSS {result['peak_rss_mb']:.0f} MB; created {result['created']:,}, "
+          f"updated {result['updated']:,}, unchanged {result['unchanged']:,}, warnings {result['warnings']:,}, "
+          f"errors {result['errors']:,}")
+    for label, seconds in result["phases"].items():
+        print(f"        {label:<58} {seconds:8.1f} s")
+    return result
+
+
+def bench_database(kind: str, path: Path, persons: int, args: argparse.Namespace) -> dict[str, Any]:
+    print(f"\n== {kind} ==")
+    url, setup = prepare(kind, DB_NAME, path)
+    out: dict[str, Any] = {"setup": setup}
+    for label, tables in (("plain_narrow", list(NARROW)), ("plain_full", list(TABLES))):
+        result = c.run_worker(SCRIPT, "plain", url, path=str(path), tables=tables)
+        result["rate"] = result["rows"] / result["seconds"]
+        out[label] = result
+        print(f"  {kind}: plain load into {len(tables)} tables: {result['rows']:,} rows in {result['seconds']:.1f} s "
+              f"({result['rate']:,.0f} rows/s), commit {result['commit_s']:.1f} s, "
+              f"peak RSS {result['peak_rss_mb']:.0f} MB")
+    if not args.skip_import_export:
+        rows = min(IMPORT_EXPORT_ROWS, persons)
+        result = c.run_worker(SCRIPT, "import_export", url, path=str(path), rows=rows)
+        result["rate"] = result["rows"] / result["seconds"]
+        out["import_export"] = result
+        print(f"  {kind}: django-import-export {result['rows']:,} rows in {result['seconds']:.1f} s "
+              f"({result['rate']:,.0f} rows/s), peak RSS {result['peak_rss_mb']:.0f} MB")
+    # sakme last, so that the database is left holding sakme's import for bench/search.py.
+    out["sakme"] = sakme_import(kind, url, path)
+    if args.reimport:
+        again = sakme_import(kind, url, path, truncate=False)
+        out["sakme_reimport"] = again
+    return out
+
+
+def memory_run(kind: str, persons: int, seed: int, keep: bool) -> dict[str, Any]:
+    path, generated = c.ssa_file(persons, seed)
+    print(f"\n== {kind}: memory at {persons:,} persons ({'generated' if generated else 'reused'} {path}) ==")
+    url, _setup = prepare(kind, MEMORY_DB_NAME, path)
+    result = sakme_import(kind, url, path)
+    if kind == "postgres":
+        c._pg_admin(f"DROP DATABASE IF EXISTS {MEMORY_DB_NAME} WITH (FORCE)")
+    else:
+        c.fresh_database(kind, MEMORY_DB_NAME)
+    if not keep:
+        c.remove_ssa_file(path)
+    return result
+
+
+def report(info: dict[str, str], persons: int, results: dict[str, dict[str, Any]],
+           memory: dict[str, dict[int, dict[str, Any]]]) -> None:
+    print("\n" + "=" * 100)
+    print(f"import benchmark: {persons:,} persons (generator seed {results.get('seed')})")
+    c.print_machine(info)
+    for kind in ("postgres", "sqlite"):
+        if kind not in results:
+            continue
+        r = results[kind]
+        rows = [
+            ("sakme import (validated, upserted, indexed, audited)", r["sakme"]["rows"], r["sakme"]["seconds"],
+             r["sakme"]["rate"], r["sakme"]["peak_rss_mb"]),
+            ("plain load: persons + source records", r["plain_narrow"]["rows"], r["plain_narrow"]["seconds"],
+             r["plain_narrow"]["rate"], r["plain_narrow"]["peak_rss_mb"]),
+            ("plain load: all 5 tables sakme writes", r["plain_full"]["rows"], r["plain_full"]["seconds"],
+             r["plain_full"]["rate"], r["plain_full"]["peak_rss_mb"]),
+        ]
+        if "import_export" in r:
+            ie = r["import_export"]
+            rows.append(("django-import-export (persons only)", ie["rows"], ie["seconds"], ie["rate"],
+                         ie["peak_rss_mb"]))
+        if "sakme_reimport" in r:
+            again = r["sakme_reimport"]
+            rows.append(("sakme re-import of the same file (unchanged)", again["rows"], again["seconds"],
+                         again["rate"], again["peak_rss_mb"]))
+        print(f"\n{kind}")
+        print(c.table(rows, ("measurement", "rows", "seconds", "rows/s", "peak RSS MB")))
+        sakme = r["sakme"]["rate"]
+        print(f"  ratio sakme / plain (persons + source records): {sakme / r['plain_narrow']['rate']:.2f}"
+              + ("   (target >= 0.25)" if kind == "postgres" else ""))
+        print(f"  ratio sakme / plain (all 5 tables):             {sakme / r['plain_full']['rate']:.2f}")
+        if "import_export" in r:
+            print(f"  ratio sakme / django-import-export:             {sakme / r['import_export']['rate']:.1f}"
+                  "   (target >= 20)")
+    if any(memory.values()):
+        print("\npeak RSS of the sakme import process (claim: <= 500 MB whatever the file size)")
+        rows = []
+        for kind, sizes in memory.items():
+            for size, result in sorted(sizes.items()):
+                rows.append((kind, size, result["rss_before_mb"], result["peak_rss_mb"],
+                             result["peak_rss_mb"] - result["rss_before_mb"]))
+        print(c.table(rows, ("database", "persons", "RSS before MB", "peak RSS MB", "growth MB")))
+        print("  (PostgreSQL's server processes are not counted: the claim is about the application process)")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=c.DEFAULT_SEED)
+    parser.add_argument("--keep-file", action="store_true", help="keep the generated file(s) in bench/out/")
+    parser.add_argument("--memory-at", default="200000",
+                        help="other sizes (comma-separated) at which to measure the importer's peak RSS; '' for none")
+    parser.add_argument("--reimport", action="store_true", help="also time a second import of the same file")
+    parser.add_argument("--skip-import-export", action="store_true")
+    parser.add_argument("--json", type=Path, help="write all figures to this file (default bench/out/...)")
+    args = parser.parse_args(argv)
+    kinds = ["postgres", "sqlite"] if args.db == "both" else [args.db]
+    info = c.machine(kinds)
+    c.print_machine(info)
+    path, generated = c.ssa_file(args.persons, args.seed)
+    size_mb = path.stat().st_size / 2**20
+    print(f"file: {path} ({size_mb:,.0f} MB, " + (f"generated in {generated:.1f} s)" if generated else "reused)"))
+    results: dict[str, Any] = {"seed": args.seed}
+    memory: dict[str, dict[int, dict[str, Any]]] = {k: {} for k in kinds}
+    try:
+        for kind in kinds:
+            results[kind] = bench_database(kind, path, args.persons, args)
+            memory[kind][args.persons] = results[kind]["sakme"]
+    finally:
+        if not args.keep_file:
+            c.remove_ssa_file(path)
+    sizes = [int(s) for s in args.memory_at.split(",") if s.strip() and int(s) != args.persons]
+    for size in sizes:
+        for kind in kinds:
+            memory[kind][size] = memory_run(kind, size, args.seed, args.keep_file)
+    report(info, args.persons, results, memory)
+    target = args.json or c.OUT / f"import-{args.persons}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    target.write_text(json.dumps({"machine": info, "persons": args.persons, "file_mb": size_mb, "results": results,
+                                  "memory": {k: {str(s): v for s, v in m.items()} for k, m in memory.items()}},
+                                 indent=2, default=str))
+    print(f"\nfigures written to {target}")
+
+
+if __name__ == "__main__":
+    if "--worker" in sys.argv:
+        c.worker_main(TASKS, sys.argv)
+    else:
+        main(sys.argv[1:])

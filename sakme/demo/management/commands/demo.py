@@ -1,0 +1,67 @@
+"""`sakme demo generate|load|serve`: the synthetic population and the demo system."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sakme.demo import services
+from sakme.demo.generator import generate
+
+
+class Command(BaseCommand):
+    help = "Generate the demo population, load the demo, or serve it with its background worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        gen = sub.add_parser("generate", help="write the SSA and Worknet exports and the linkage truth")
+        gen.add_argument("--persons", type=int, default=20000)
+        gen.add_argument("--seed", type=int, default=2026)
+        gen.add_argument("--worknet", type=int, default=None, help="Worknet rows (default: persons / 10)")
+        gen.add_argument("--overlap", type=float, default=0.7, help="share of Worknet rows that are SSA persons")
+        gen.add_argument("--out", type=Path, default=Path("var/demo/generated"))
+        load = sub.add_parser("load", help="migrate, load reference data and the population, create demo users")
+        load.add_argument("--persons", type=int, default=20000)
+        load.add_argument("--seed", type=int, default=2026)
+        serve = sub.add_parser("serve", help="serve on 127.0.0.1 with the background worker")
+        serve.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"_{options['action']}")(options)
+
+    def _generate(self, options: dict[str, Any]) -> None:
+        try:
+            files = generate(options["out"], persons=options["persons"], seed=options["seed"],
+                             worknet=options["worknet"], overlap=options["overlap"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        for name, path in files.items():
+            self.stdout.write(f"{name}: {path}")
+
+    def _load(self, options: dict[str, Any]) -> None:
+        call_command("migrate", verbosity=0)
+        counts = services.demo_reference_load()
+        self.stdout.write("reference data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        services.demo_population_load(persons=options["persons"], seed=options["seed"], log=self.stdout.write)
+        credentials = services.demo_users_create()
+        self.stdout.write(self.style.SUCCESS("\nDemo users (user name / password):"))
+        for username, password in credentials.items():
+            self.stdout.write(f"  {username:<22} {password}")
+        self.stdout.write("Two-factor authentication is not enforced in the demo.\n")
+
+    def _serve(self, options: dict[str, Any]) -> None:
+        worker = subprocess.Popen([sys.executable, "-m", "sakme.cli", "db_worker", "--no-reload"],
+                                  env=os.environ.copy())
+        self.stdout.write(f"background worker started (pid {worker.pid})")
+        try:
+            call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=10)

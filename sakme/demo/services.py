@@ -1,0 +1,92 @@
+"""Setting up the demo: reference data, a generated population imported through the real importer, and one
+user per role. Idempotent: running it again keeps what is there."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from sakme.accounts.models import User
+from sakme.accounts.roles import Role
+from sakme.accounts.services import user_create
+from sakme.demo.generator import generate
+from sakme.geo.models import Region, StaffPost, TerritorialUnit
+from sakme.geo.services import territory_load
+from sakme.registry.forms import MAPPINGS_DIR
+from sakme.registry.importing.mapping import load_mapping_file
+from sakme.registry.models import ImportBatch
+from sakme.registry.services import import_file
+
+DEMO_DIR_NAME = "demo"
+# Where each demo role is posted: unit roles to Tbilisi centre 2 (Vake, Saburtalo), the coordinator to Imereti.
+POSTS: dict[Role, tuple[str | None, str | None]] = {
+    Role.COUNSELLOR: ("TB-2", None),
+    Role.EMPLOYER_RELATIONS: ("TB-2", None),
+    Role.UNIT_HEAD: ("TB-2", None),
+    Role.REGIONAL_COORDINATOR: (None, "IM"),
+}
+NAMES = {
+    Role.COUNSELLOR: ("ნატო", "გიორგაძე"), Role.EMPLOYER_RELATIONS: ("ლევან", "კაპანაძე"),
+    Role.UNIT_HEAD: ("თამარ", "ლომიძე"), Role.REGIONAL_COORDINATOR: ("დავით", "ნოზაძე"),
+    Role.ANALYST: ("ეკატერინე", "მაისურაძე"), Role.DATA_STEWARD: ("ირაკლი", "ბერიძე"),
+    Role.ADMINISTRATOR: ("ანა", "გელაშვილი"),
+}  # fmt: skip
+
+
+def demo_dir() -> Path:
+    path = Path(settings.VAR_DIR) / DEMO_DIR_NAME
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def demo_users_create() -> dict[str, str]:
+    """One user per role (username = role); returns the passwords, kept under var/ for the next start."""
+    store = demo_dir() / "credentials.json"
+    if store.exists():
+        return json.loads(store.read_text())
+    credentials = {}
+    with transaction.atomic():
+        for role in Role:
+            password = secrets.token_urlsafe(9)
+            user = User.objects.filter(username=role.value).first()
+            if user is None:
+                given, family = NAMES[role]
+                user = user_create(actor=None, username=role.value, password=password, role=role,
+                                   first_name=given, last_name=family)
+            else:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            unit, region = POSTS.get(role, (None, None))
+            if (unit or region) and not StaffPost.objects.filter(user=user).exists():
+                StaffPost.objects.create(user=user, unit=TerritorialUnit.objects.filter(code=unit).first(),
+                                         region=Region.objects.filter(code=region).first())
+            credentials[role.value] = password
+    store.write_text(json.dumps(credentials, indent=2))
+    store.chmod(0o600)
+    return credentials
+
+
+def demo_population_load(*, persons: int, seed: int, log: object = print) -> list[ImportBatch]:
+    """Generate the SSA and Worknet exports and import them, unless this population is already in."""
+    marker = demo_dir() / f"population-{persons}-{seed}.done"
+    if marker.exists():
+        return []
+    files = generate(demo_dir() / f"population-{persons}-{seed}", persons=persons, seed=seed)
+    batches = []
+    for source, key in (("ssa", "ssa"), ("worknet", "worknet")):
+        mapping = load_mapping_file(MAPPINGS_DIR / f"{source}.toml")
+        batch = import_file(actor=None, source_code=source, path=files[key], mapping=mapping,
+                            all_or_nothing=source == "ssa")
+        log(f"{files[key].name}: {batch.get_status_display()} — {batch.created} created, {batch.updated} updated, "
+            f"{batch.error_count} errors, {batch.warning_count} warnings")  # type: ignore[operator]
+        batches.append(batch)
+    marker.write_text("done\n")
+    return batches
+
+
+def demo_reference_load() -> dict[str, int]:
+    return territory_load(actor=None)
