@@ -27,6 +27,7 @@ class RequireLoginMiddleware:
             user = request.user
             if not user.is_authenticated:
                 return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?next={path}")
-            if otp_required(user) and not user.is_verified() and not path.startswith(OTP_FREE_PREFIXES):  # type: ignore[union-attr]
+            verified = getattr(user, "is_verified", lambda: False)()  # set by django_otp's middleware
+            if otp_required(user) and not verified and not path.startswith(OTP_FREE_PREFIXES):
                 return redirect("accounts:otp_setup")
         return self.get_response(request)

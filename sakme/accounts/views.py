@@ -60,7 +60,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Set up (or, when one exists, enter) the TOTP second factor."""
-    user = request.user
+    user: Any = request.user
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     form = TokenForm(request.POST or None)
     if confirmed is not None:

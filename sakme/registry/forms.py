@@ -35,7 +35,8 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["preset"].choices = [("", _("— columns named like sakme's fields —")), *mapping_presets()]
+        presets = [("", _("— columns named like sakme's fields —")), *mapping_presets()]
+        self.fields["preset"].choices = presets  # type: ignore[attr-defined]
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]

@@ -28,7 +28,7 @@ from sakme.demo.generator import (
 )
 
 PERSONS = 2_000
-MAPPINGS = Path(__file__).parents[1] / "mappings"
+MAPPINGS = Path(__file__).parents[2] / "registry" / "mappings"
 TARGET_FIELDS = {
     "source_key", "personal_number", "given_name", "family_name", "birth_date", "sex", "municipality",
     "address", "phone", "disability_status", "household_key", "relation_to_head", "rating_score",
@@ -36,11 +36,6 @@ TARGET_FIELDS = {
 }  # fmt: skip
 
 Row = dict[str, str]
-
-
-@pytest.fixture(autouse=True)
-def _settings() -> None:
-    """Shadow the root conftest's autouse Django-settings fixture: these tests run without Django too."""
 
 
 def _read(path: Path, *, encoding: str, delimiter: str) -> list[Row]:

@@ -38,15 +38,17 @@ class Notes:
 
 
 def text(value: Any) -> str:
-    """A cell as text: NFC, whitespace collapsed, Excel's float artefacts ("12.0") removed."""
+    """A cell as text: NFC, whitespace collapsed, Excel's float artefacts ("12.0") and NUL characters removed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return normalize(str(value))
+    # No database text column can hold NUL (PostgreSQL refuses it): a stray one would stop the whole import.
+    return normalize(str(value).replace("\x00", ""))
 
 
-_DIGITS_RE = re.compile(r"\d+")
+# ASCII digits only: str.isdigit() and \d also accept "²" or "٣", which int() refuses or no register holds.
+_DIGITS_RE = re.compile(r"[0-9]+")
 _SCI_RE = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
 
 
@@ -59,7 +61,7 @@ def personal_number(value: Any, notes: Notes, target: str = "personal_number") -
         raise Problem(_("Excel turned the number into scientific notation and lost digits"),
                       _("11 digits stored as text, e.g. 01001012345 (format the column as Text in Excel)"))
     digits = re.sub(r"[\s\-.]", "", raw)
-    if not digits.isdigit():
+    if not _DIGITS_RE.fullmatch(digits):
         raise Problem(_("a personal number has digits only"), _("11 digits, e.g. 01001012345"))
     if len(digits) == 10:
         notes.warn(target, raw, _("10 digits: the leading zero was restored"), "0" + digits)
@@ -73,6 +75,7 @@ def personal_number(value: Any, notes: Notes, target: str = "personal_number") -
 _LOOKALIKES = str.maketrans("аеорсухкмтвнАЕОРСУХКМТВНіІ", "aeopcyxkmtbhAEOPCYXKMTBHiI")
 _NAME_OK_RE = re.compile(r"^[A-Za-z\u10d0-\u10ff\s'’\-.]+$")
 _LATIN_RE = re.compile(r"[A-Za-z]")
+NAME_MAX = 100
 
 
 def name(value: Any, notes: Notes, target: str) -> tuple[str, str, str]:
@@ -90,9 +93,16 @@ def name(value: Any, notes: Notes, target: str) -> tuple[str, str, str]:
     if has_georgian(cleaned):
         if _LATIN_RE.search(cleaned):
             raise Problem(_("the name mixes Georgian and Latin letters"), _("the name in one script"))
-        return cleaned, romanize(cleaned), fold(cleaned)
-    latin = cleaned if not cleaned.isupper() and not cleaned.islower() else cleaned.title()
-    return "", latin, fold(latin)
+        georgian, latin = cleaned, romanize(cleaned)
+    else:
+        georgian, latin = "", cleaned if not cleaned.isupper() and not cleaned.islower() else cleaned.title()
+    key = fold(latin)
+    if not key:  # "-", "." or an apostrophe: a placeholder for a name nobody knew, not a name
+        raise Problem(_("the name has no letters"), _("the name in Georgian or Latin letters"))
+    if max(len(georgian), len(latin)) > NAME_MAX:  # the columns hold 100; Latin spells some letters with three
+        raise Problem(_("the name is too long: %(n)d letters in Latin transliteration, at most %(m)d")
+                      % {"n": len(latin), "m": NAME_MAX}, _("the given or family name alone"))
+    return georgian, latin, key
 
 
 _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%y", "%Y.%m.%d", "%Y/%m/%d")
@@ -103,6 +113,7 @@ def date(value: Any, notes: Notes, target: str, *, earliest: dt.date = dt.date(1
     """Day first (as written in Georgia) or ISO; Excel serial numbers and cells are accepted."""
     if value is None or value == "":
         return None
+    parsed: dt.date | None
     if isinstance(value, dt.datetime):
         parsed = value.date()
     elif isinstance(value, dt.date):
@@ -113,7 +124,10 @@ def date(value: Any, notes: Notes, target: str, *, earliest: dt.date = dt.date(1
             return None
         raw = raw.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", raw) else raw
         parsed = None
-        if raw.isdigit() and 1 <= len(raw) <= 5:  # an Excel serial day number
+        if re.fullmatch(r"[0-9]{4}", raw) and 1900 <= int(raw) <= dt.date.today().year:
+            # Excel's day 1990 is 13.06.1905: four digits in a date column are a year, not a serial number.
+            raise Problem(_("only a year: the day and month are missing"), _("DD.MM.YYYY, e.g. 25.03.1987"))
+        if re.fullmatch(r"[0-9]{1,5}", raw):  # an Excel serial day number
             parsed = _EXCEL_EPOCH + dt.timedelta(days=int(raw))
         for fmt in _DATE_FORMATS:
             if parsed is not None:
@@ -124,9 +138,13 @@ def date(value: Any, notes: Notes, target: str, *, earliest: dt.date = dt.date(1
                 continue
         if parsed is None:
             parts = re.split(r"[./\-]", raw)
-            if len(parts) == 3 and all(p.isdigit() for p in parts) and int(parts[1]) > 12 >= int(parts[0]):
-                raise Problem(_("month %(m)s does not exist: month and day seem swapped") % {"m": parts[1]},
-                              _("day first: DD.MM.YYYY, e.g. 25.03.1987"))
+            if len(parts) == 3 and all(_DIGITS_RE.fullmatch(p) for p in parts) and 12 < int(parts[1]) <= 31:
+                if int(parts[0]) <= 12:
+                    raise Problem(_("month %(m)s does not exist: month and day seem swapped") % {"m": parts[1]},
+                                  _("day first: DD.MM.YYYY, e.g. 25.03.1987"))
+                if len(parts[0]) == 4 and int(parts[2]) <= 12:  # 1990-13-01: year, day, month
+                    raise Problem(_("month %(m)s does not exist: month and day seem swapped") % {"m": parts[1]},
+                                  _("year first: YYYY-MM-DD, e.g. 1987-03-25"))
             raise Problem(_("not a date"), _("DD.MM.YYYY or YYYY-MM-DD, e.g. 25.03.1987"))
     if parsed > dt.date.today():
         raise Problem(_("the date is in the future"), _("a date not after today"))
@@ -234,9 +252,17 @@ def rating_score(value: Any, notes: Notes, target: str) -> int | None:
     return int(number)
 
 
+CODE_MAX = {"household_key": 40}  # the columns' lengths; other codes (source keys) 64
+
+
 def code(value: Any, notes: Notes, target: str) -> str:
     """A key or code: stripped; Excel's "12.0" becomes "12"."""
-    return text(value)[:64]
+    raw = text(value)
+    limit = CODE_MAX.get(target, 64)
+    if len(raw) > limit:  # never cut: two long keys cut to one prefix would become one person
+        raise Problem(_("longer than %(n)d characters") % {"n": limit},
+                      _("a code of at most %(n)d characters") % {"n": limit})
+    return raw
 
 
 def address(value: Any, notes: Notes, target: str) -> str:

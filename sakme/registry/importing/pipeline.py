@@ -180,6 +180,7 @@ class PersonImport:
         self.all_or_nothing = all_or_nothing
         self.progress = progress
         self.outcome = Outcome()
+        self.headers: dict[str, str] = {}  # field -> its column's header as written in the file
         self.pg = connection.vendor == "postgresql"
         self.now = timezone.now()
 
@@ -194,6 +195,7 @@ class PersonImport:
             target = self.mapping.columns.get(column_key(header))
             if target:
                 found[target] = (index, header.strip())
+                self.headers[target] = header.strip()
         missing_names = [f for f in ("given_name", "family_name") if f not in found]
         if "source_key" not in found and "personal_number" not in found:
             missing_names.append("source_key / personal_number")
@@ -224,10 +226,25 @@ class PersonImport:
         outcome = self.outcome
         progress = self.progress
         total = table.size
+        headers = [h.strip() for h in table.headers]
+        width = len(headers)
+        while width and not headers[width - 1]:
+            width -= 1  # trailing unnamed columns may be left out
         for line, cells in table.rows:
             outcome.rows += 1
             if progress is not None and outcome.rows % 2000 == 0:
                 progress.update("reading", table.position(), total)
+            if table.strict_width and (len(cells) < width or any(c.strip() for c in cells[len(headers):])):
+                # One cell too few or too many shifts every value after it into the wrong column.
+                extra = len(cells) > width
+                outcome.problem(
+                    line, headers[-1] if extra else headers[len(cells)],
+                    next((c for c in cells[len(headers):] if c.strip()), "") if extra else "", "error",
+                    _("the row has %(n)d cells but the header has %(m)d: a value holds the delimiter or a line "
+                      "break without quotes, or cells are missing") % {"n": len(cells), "m": width},
+                    _("one cell per column; a value with the delimiter or a line break in double quotes"))
+                outcome.skipped += 1
+                continue
             notes = clean.Notes()
             values: dict[str, Any] = {}
             failed = False
@@ -330,10 +347,10 @@ class PersonImport:
                 cursor.execute(f"DELETE FROM {STAGE} WHERE row IN ({', '.join(['%s'] * len(part))})", part)
 
     def _header(self, target: str) -> str:
-        for column, field_name in self.mapping.columns.items():
-            if field_name == target:
-                return column
-        return target
+        """The column of a field as its header is written (rows keyed by personal number: that column)."""
+        if target == "source_key" and target not in self.headers:
+            target = "personal_number"
+        return self.headers.get(target, target)
 
     def _check_duplicates(self, cursor: Any) -> None:
         for column, target in (("source_key", "source_key"), ("personal_number", "personal_number")):
@@ -350,17 +367,22 @@ class PersonImport:
                 _("a value that no other row of the file has"),
             )
         if "household_key" in self.mapping.columns.values():
-            self._reject(
-                cursor,
-                f"SELECT s.row, s.household_key, f.first_row FROM {STAGE} s JOIN ("
-                f"SELECT household_key AS v, MIN(row) AS first_row FROM {STAGE} WHERE household_key IS NOT NULL "
-                f"GROUP BY household_key HAVING COUNT(DISTINCT rating_score) > 1 "
-                f"OR COUNT(DISTINCT assessment_date) > 1) f ON f.v = s.household_key "
-                f"WHERE s.row <> f.first_row ORDER BY s.row",
-                [], "household_key",
-                _("the household's rating score or assessment date differs from row %(other)s"),
-                _("the same score and assessment date for every member of a household"),
-            )
+            # Blame only the members whose value differs from the first member that has one.
+            for column, message, expected in (
+                ("rating_score", _("the household's rating score differs from row %(other)s"),
+                 _("the same rating score for every member of a household")),
+                ("assessment_date", _("the household's assessment date differs from row %(other)s"),
+                 _("the same assessment date for every member of a household")),
+            ):
+                self._reject(
+                    cursor,
+                    f"SELECT s.row, s.{column}, f.first_row FROM {STAGE} s JOIN ("
+                    f"SELECT household_key AS v, MIN(row) AS first_row FROM {STAGE} WHERE household_key IS NOT NULL "
+                    f"AND {column} IS NOT NULL GROUP BY household_key HAVING COUNT(DISTINCT {column}) > 1) f "
+                    f"ON f.v = s.household_key JOIN {STAGE} r ON r.row = f.first_row "
+                    f"WHERE s.{column} <> r.{column} ORDER BY s.row",
+                    [], column, message, expected,
+                )
 
     # -- matching and writing -----------------------------------------------------------------------
 

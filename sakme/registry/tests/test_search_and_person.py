@@ -60,11 +60,11 @@ def test_search_sees_only_the_users_units_and_logs_what_it_showed(people, staff)
 
 def test_search_page_runs_a_constant_number_of_queries(staff):
     client = sign_in(Client(), staff["counsellor"])
-    for i in range(3):
+    for _ in range(3):
         person(given="ნინო", family="ბერიძე")
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("registry:search"), {"q": "beridze"}).status_code == 200
-    for i in range(20):
+    for _ in range(20):
         person(given="ნინო", family="ბერიძე")
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("registry:search"), {"q": "beridze"})
@@ -117,7 +117,7 @@ def test_person_page_queries_do_not_grow_with_the_household(people, staff):
     client = sign_in(Client(), staff["counsellor"])
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("registry:person", args=[nino.pk]))
-    for i in range(6):
+    for _ in range(6):
         Membership.objects.create(household=household, person=person(given="ანა"), relation="child")
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("registry:person", args=[nino.pk]))

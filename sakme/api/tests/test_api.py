@@ -1,0 +1,45 @@
+"""The API: same scoping and logging as the pages, token and session auth, and a committed OpenAPI document."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from sakme.accounts.services import api_token_create
+from sakme.api.management.commands.openapi import SPEC_FILE, openapi_text
+from sakme.audit.models import AccessEvent, AccessKind
+from sakme.tests.factories import person, sign_in
+
+
+def test_openapi_document_is_committed_and_current():
+    assert SPEC_FILE.read_text(encoding="utf-8") == openapi_text(), "run `sakme openapi` and commit the result"
+
+
+def test_token_auth_reads_persons_of_own_units_only(staff):
+    own = person(family="ბერიძე", personal_number="01001012345")
+    other = person(family="ბერიძე", unit="KA-TEL", personal_number="35001012345")
+    token = api_token_create(actor=None, user=staff["counsellor"], name="test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    found = client.get("/api/v1/persons", {"q": "Beridze"}).json()
+    assert [p["id"] for p in found["persons"]] == [own.pk]
+    detail = client.get(f"/api/v1/persons/{own.pk}")
+    assert detail.status_code == 200 and detail.json()["personal_number"] == "01001012345"
+    assert client.get(f"/api/v1/persons/{other.pk}").status_code == 404
+    assert AccessEvent.objects.filter(person_id=own.pk, kind=AccessKind.API).count() == 1
+
+
+def test_bad_or_missing_token_is_refused(staff):
+    assert Client().get("/api/v1/units").status_code == 401
+    assert Client(HTTP_AUTHORIZATION="Bearer sk_wrong").get("/api/v1/units").status_code == 401
+
+
+def test_session_auth_and_roles_without_person_access(staff):
+    client = sign_in(Client(), staff["analyst"])
+    assert client.get("/api/v1/persons", {"q": "x"}).status_code == 403
+    units = client.get("/api/v1/units").json()
+    assert len(units) == 70
+    assert sum(1 for u in units if u["model_since"] and u["model_since"] <= "2019-12-31") == 21
+
+
+def test_regional_coordinator_sees_the_units_of_the_region(staff):
+    units = sign_in(Client(), staff["regional_coordinator"]).get("/api/v1/units").json()
+    assert {u["region"] for u in units} == {"IM"} and len(units) == 13

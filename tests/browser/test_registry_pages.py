@@ -1,0 +1,49 @@
+"""A counsellor signs in, finds a person as they type, opens the page, and switches to Georgian."""
+
+from __future__ import annotations
+
+import pytest
+
+from sakme.audit.models import AccessEvent
+from sakme.tests.factories import PASSWORD, person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_counsellor_finds_and_opens_a_person(page, live_server, staff):
+    nino = person(given="ნინო", family="ხარაიშვილი", personal_number="01001012345")
+    person(given="ნინო", family="ხარაიშვილი", unit="KA-TEL")  # another unit: never shown
+    sign_in(page, live_server, "counsellor")
+    page.click("text=Persons")
+    page.keyboard.press("/")
+    page.keyboard.type("Xaraisvili")  # a variant spelling, typed live: htmx fetches the results
+    row = page.locator("#results tbody tr")
+    row.first.wait_for()
+    assert row.count() == 1
+    page.click("#results a")
+    page.wait_for_url(f"{live_server.url}/registry/persons/{nino.pk}/")
+    assert page.locator("h1").inner_text().startswith("Nino Kharaishvili")
+    assert AccessEvent.objects.filter(person_id=nino.pk, kind="view").count() == 1
+    with page.expect_navigation():
+        page.select_option("#language", "ka")
+    assert page.locator("h1").inner_text().startswith("ნინო ხარაიშვილი")
+    assert page.locator("html").get_attribute("lang") == "ka"
+    assert "პირადი ნომერი" in page.content()
+
+
+def test_pages_work_on_a_phone_screen(browser, live_server, staff):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="en-GB")
+    page = context.new_page()
+    sign_in(page, live_server, "counsellor")
+    page.goto(f"{live_server.url}/registry/persons/?q=beridze")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, "the page scrolls sideways on a phone"
+    context.close()
