@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sakme.audit",
     "sakme.geo",
     "sakme.registry",
+    "sakme.linkage",
     "sakme.api",
     "sakme.demo",
 ]

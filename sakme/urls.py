@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("geo/", include("sakme.geo.urls")),
     path("registry/", include("sakme.registry.urls")),
+    path("linkage/", include("sakme.linkage.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

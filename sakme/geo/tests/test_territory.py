@@ -33,3 +33,19 @@ def test_loading_twice_changes_nothing(territory):
     territory_load(actor=None)
     after = list(TerritorialUnit.objects.order_by("code").values_list("code", "name_ka", "municipality__code"))
     assert before == after and len(after) == 70
+
+
+def test_unit_list_page_runs_a_constant_number_of_queries(staff):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from sakme.tests.factories import sign_in
+
+    counsellor, steward = sign_in(Client(), staff["counsellor"]), sign_in(Client(), staff["data_steward"])
+    with CaptureQueriesContext(connection) as one_unit:
+        assert counsellor.get("/geo/units/").content.decode().count("<tr>") == 2
+    with CaptureQueriesContext(connection) as all_units:
+        assert steward.get("/geo/units/").content.decode().count("<tr>") == 71
+    # The counsellor's scope costs one query (their posts) that the nationwide steward does not need.
+    assert len(all_units) == len(one_unit) - 1
