@@ -47,6 +47,7 @@ class AuditEvent(AppendOnly):
 class AccessKind(models.TextChoices):
     VIEW = "view", _("viewed")
     SEARCH = "search", _("found in a search")
+    LISTED = "listed", _("listed on another person's page")
     EXPORT = "export", _("exported")
     API = "api", _("read through the API")
 

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from sakme.accounts.roles import Capability
+from sakme.audit.models import AccessKind
 from sakme.audit.selectors import access_history
+from sakme.audit.services import record_access
 from sakme.common.errors import DomainError, PermissionDenied
 from sakme.registry import access, selectors, services
 from sakme.registry.forms import ImportForm, SearchForm
@@ -44,6 +46,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     except Person.DoesNotExist:
         raise Http404(_("No such person in your units.")) from None
     context = {"person": person, **selectors.person_page(person=person)}
+    others = [m.person_id for m in context["members"] if m.person_id != person.pk]
+    record_access(actor=request.user, person_ids=others, kind=AccessKind.LISTED, context=request.path)
     if request.user.can(Capability.ACCESS_LOG_VIEW):  # type: ignore[union-attr]
         context["accesses"] = list(access_history(person_id=person.pk))
     return render(request, "registry/person.html", context)

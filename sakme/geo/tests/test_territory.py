@@ -49,3 +49,20 @@ def test_unit_list_page_runs_a_constant_number_of_queries(staff):
         assert steward.get("/geo/units/").content.decode().count("<tr>") == 71
     # The counsellor's scope costs one query (their posts) that the nationwide steward does not need.
     assert len(all_units) == len(one_unit) - 1
+
+
+def test_admin_changes_to_reference_data_are_audited(staff):
+    from django.test import Client
+
+    from sakme.audit.models import AuditEvent
+    from sakme.tests.factories import sign_in
+
+    unit = TerritorialUnit.objects.get(code="KA-AKH")
+    client = sign_in(Client(), staff["administrator"])
+    url = f"/admin/geo/territorialunit/{unit.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data.update({"name_en": "Akhmeta service centre", "is_active": "on"})
+    assert client.post(url, {k: ("" if v is None else v) for k, v in data.items()}).status_code == 302
+    event = AuditEvent.objects.get(action="admin.change", entity_type="geo.territorialunit")
+    assert event.actor == staff["administrator"] and event.changes == {"name_en": "Akhmeta service centre"}

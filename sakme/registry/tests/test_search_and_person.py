@@ -95,6 +95,8 @@ def test_person_page_shows_household_enrolment_and_logs_the_view(people, staff):
     html = client.get(reverse("registry:person", args=[nino.pk])).content.decode()
     assert "01001012345" in html and "28500" in html and "Giorgi Kharaishvili" in html
     assert AccessEvent.objects.filter(actor=staff["counsellor"], person_id=nino.pk, kind=AccessKind.VIEW).exists()
+    giorgi = people["giorgi"].pk  # shown as a household member: logged too
+    assert AccessEvent.objects.filter(actor=staff["counsellor"], person_id=giorgi, kind=AccessKind.LISTED).exists()
     assert "Who saw this person" not in html  # counsellors do not see the access history
 
 
@@ -113,7 +115,7 @@ def test_another_units_person_is_not_found(people, staff):
 
 def test_person_page_queries_do_not_grow_with_the_household(people, staff):
     nino = people["nino"]
-    household = _household(nino)
+    household = _household(nino, people["giorgi"])
     client = sign_in(Client(), staff["counsellor"])
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("registry:person", args=[nino.pk]))
