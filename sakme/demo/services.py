@@ -19,7 +19,7 @@ from sakme.geo.services import territory_load
 from sakme.registry.forms import MAPPINGS_DIR
 from sakme.registry.importing.mapping import load_mapping_file
 from sakme.registry.models import ImportBatch
-from sakme.registry.services import import_file
+from sakme.registry.services import import_file, source_systems_load
 
 DEMO_DIR_NAME = "demo"
 # Where each demo role is posted: unit roles to Tbilisi centre 2 (Vake, Saburtalo), the coordinator to Imereti.
@@ -89,4 +89,4 @@ def demo_population_load(*, persons: int, seed: int, log: object = print) -> lis
 
 
 def demo_reference_load() -> dict[str, int]:
-    return territory_load(actor=None)
+    return {**territory_load(actor=None), "source_systems": source_systems_load(actor=None)}

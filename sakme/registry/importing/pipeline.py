@@ -130,7 +130,7 @@ class Lookups:
         self.tbilisi_ids = {u.municipality_id for u in units if u.kind == TerritorialUnit.Kind.TBILISI_CENTRE}
         for mid in self.tbilisi_ids:
             self.default_unit.pop(mid, None)  # Tbilisi has five centres: the district decides
-        self.districts = [(d.name_ka, fold(d.name_en), d.unit_id) for d in TbilisiDistrict.objects.all()]
+        self.districts = [(d.name_ka, d.name_en.lower(), d.unit_id) for d in TbilisiDistrict.objects.all()]
         self.example_municipalities = ", ".join(sorted(m.name_en for m in Municipality.objects.all()[:4]))
 
     def municipality(self, value: Any, notes: clean.Notes, target: str) -> int | None:
@@ -160,11 +160,28 @@ class Lookups:
         if municipality_id is None:
             return None
         if municipality_id in self.tbilisi_ids and address:
-            lowered, folded = address.lower(), fold(address)
-            for name_ka, name_en_key, unit_id in self.districts:
-                if name_ka in lowered or name_en_key in folded:
+            lowered = address.lower()
+            for name_ka, name_en, unit_id in self.districts:
+                if name_ka in lowered or name_en in lowered:
                     return unit_id
         return self.default_unit.get(municipality_id)
+
+
+def memoized(cleaner: clean.Cleaner, size: int = 50_000) -> clean.Cleaner:
+    """The same cleaner, remembering what it made of the text cells it has seen (names, dates and places
+    repeat thousands of times in a registry). Only clean, warning-free results are kept; memory is bounded."""
+    seen: dict[str, Any] = {}
+
+    def run(cell: Any, notes: clean.Notes, target: str) -> Any:
+        if type(cell) is str and cell in seen:
+            return seen[cell]
+        warnings = len(notes.warnings)
+        value = cleaner(cell, notes, target)
+        if type(cell) is str and len(notes.warnings) == warnings and len(seen) < size:
+            seen[cell] = value
+        return value
+
+    return run
 
 
 class PersonImport:
@@ -212,12 +229,15 @@ class PersonImport:
                     lookups: Lookups) -> Iterator[tuple[Any, ...]]:
         """Clean row by row (a generator: COPY pulls from it, so it must not query the database)."""
         cleaners: dict[str, clean.Cleaner] = {
-            "personal_number": clean.personal_number, "birth_date": clean.date, "sex": clean.sex,
+            "personal_number": clean.personal_number, "birth_date": memoized(clean.date), "sex": clean.sex,
             "address": clean.address, "phone": clean.phone, "disability_status": clean.disability_status,
-            "household_key": clean.code, "relation_to_head": clean.relation, "rating_score": clean.rating_score,
-            "assessment_date": clean.date, "enrolment_status": clean.enrolment_status, "registered_at": clean.date,
-            "source_key": clean.code, "municipality": lookups.municipality, "unit_code": lookups.unit_code,
+            "household_key": clean.code, "relation_to_head": clean.relation,
+            "rating_score": memoized(clean.rating_score), "assessment_date": memoized(clean.date),
+            "enrolment_status": clean.enrolment_status, "registered_at": memoized(clean.date),
+            "source_key": clean.code, "municipality": memoized(lookups.municipality),
+            "unit_code": lookups.unit_code,
         }
+        given_name, family_name = memoized(clean.name), memoized(clean.name)
         plan = [(target, index, header, cleaners[target]) for target, (index, header) in columns.items()
                 if target in cleaners]
         given_at, family_at = columns["given_name"], columns["family_name"]
@@ -261,10 +281,10 @@ class PersonImport:
                         outcome.problem(line, header, cell, "error", problem.message, problem.expected)
                         failed = True
             names = []
-            for index, header in (given_at, family_at):
+            for (index, header), name_cleaner in ((given_at, given_name), (family_at, family_name)):
                 cell = cells[index] if index < len(cells) else None
                 try:
-                    names.append(clean.name(cell, notes, header))
+                    names.append(name_cleaner(cell, notes, header))
                 except clean.Problem as problem:
                     outcome.problem(line, header, cell, "error", problem.message, problem.expected)
                     failed = True
