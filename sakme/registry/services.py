@@ -25,6 +25,21 @@ from sakme.registry.importing.reader import FileRefused
 from sakme.registry.models import ImportBatch, ImportProblem, SourceSystem
 
 
+SOURCE_SYSTEMS = (
+    ("ssa", 1, "სოციალური მომსახურების სააგენტოს რეესტრი", "Social Service Agency registry"),
+    ("worknet", 2, "Worknet — სამუშაოს მაძიებელთა ბაზა", "Worknet job-seeker database"),
+)
+
+
+@transaction.atomic
+def source_systems_load(*, actor: Any) -> int:
+    """Make sure the agency's standard source systems exist (a deployment may add its own in the admin)."""
+    for code, rank, name_ka, name_en in SOURCE_SYSTEMS:
+        SourceSystem.objects.get_or_create(code=code, defaults={"rank": rank, "name_ka": name_ka, "name_en": name_en})
+    audit.record(actor=actor, action="source_systems.load", entity_type="registry.sourcesystem")
+    return len(SOURCE_SYSTEMS)
+
+
 def _require(actor: Any, capability: Capability) -> None:
     if actor is not None and not actor.can(capability):
         raise PermissionDenied(_("Your role does not allow this."))
@@ -147,6 +162,12 @@ def import_file(*, actor: Any, source_code: str, path: Path, mapping: Mapping, a
 
 
 ERROR_FILE_HEADER = ("row", "column", "value", "severity", "problem", "what would be right")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(text: str) -> str:
+    """A cell copied from an uploaded file, kept from running as a formula when the error file opens in Excel."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def import_problems_csv(*, batch: ImportBatch) -> Iterator[str]:
@@ -157,8 +178,8 @@ def import_problems_csv(*, batch: ImportBatch) -> Iterator[str]:
     yield "\ufeff" + buffer.getvalue()
     rows = ImportProblem.objects.filter(batch=batch).order_by("row", "id").values_list(
         "row", "column", "value", "severity", "message", "expected")
-    for row in rows.iterator(chunk_size=5000):
+    for row, column, value, *ours in rows.iterator(chunk_size=5000):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(row)
+        writer.writerow([row, _inert(column), _inert(value), *ours])
         yield buffer.getvalue()
