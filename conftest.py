@@ -19,21 +19,27 @@ def _settings(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the reference territory once per test database; tests roll back to it."""
+    """Load the reference territory and occupations once per test database; tests roll back to them."""
+    from sakme.employment.services import occupations_load
     from sakme.geo.services import territory_load
 
     with django_db_blocker.unblock():
         territory_load(actor=None)
+        occupations_load(actor=None)
 
 
 @pytest.fixture
 def territory(db):
     """The 70 units (loaded again when a transactional test flushed the database)."""
+    from sakme.employment.services import occupations_load
     from sakme.geo.models import TerritorialUnit
     from sakme.geo.services import territory_load
+    from sakme.registry.services import source_systems_load
 
     if not TerritorialUnit.objects.exists():
         territory_load(actor=None)
+        occupations_load(actor=None)
+        source_systems_load(actor=None)
 
 
 @pytest.fixture

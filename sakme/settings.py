@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "sakme.geo",
     "sakme.registry",
     "sakme.linkage",
+    "sakme.employment",
+    "sakme.casework",
     "sakme.api",
     "sakme.demo",
 ]

@@ -20,8 +20,12 @@ class Capability(models.TextChoices):
     PERSON_VIEW = "person.view", _("Search and view persons of one's units")
     ACCESS_LOG_VIEW = "access_log.view", _("See who viewed a person")
     IMPORT_RUN = "import.run", _("Import registry files")
+    LINKAGE_RUN = "linkage.run", _("Run record linkage and train its models")
+    LINKAGE_REVIEW = "linkage.review", _("Review candidate links between records")
     GEO_VIEW = "geo.view", _("See territorial units and the service-model rollout")
     ADMIN_SITE = "admin.site", _("Administer users and reference data")
+    CASE_WORK = "case.work", _("Work on job seekers' cases")
+    EMPLOYER_SERVICES = "employer.services", _("Serve employers: vacancies and shortlists")
 
 
 _ALL_UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
@@ -31,8 +35,12 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.PERSON_VIEW: frozenset(_ALL_UNIT_ROLES | {Role.DATA_STEWARD}),
     Capability.ACCESS_LOG_VIEW: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.DATA_STEWARD}),
     Capability.IMPORT_RUN: frozenset({Role.DATA_STEWARD}),
+    Capability.LINKAGE_RUN: frozenset({Role.DATA_STEWARD}),
+    Capability.LINKAGE_REVIEW: frozenset({Role.DATA_STEWARD}),
     Capability.GEO_VIEW: frozenset(Role),
     Capability.ADMIN_SITE: frozenset({Role.ADMINISTRATOR}),
+    Capability.CASE_WORK: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD}),
+    Capability.EMPLOYER_SERVICES: frozenset({Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD}),
 }
 
 # Roles that see every unit; the others see the units (or regions) they are posted to.

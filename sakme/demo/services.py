@@ -14,6 +14,7 @@ from sakme.accounts.models import User
 from sakme.accounts.roles import Role
 from sakme.accounts.services import user_create
 from sakme.demo.generator import generate
+from sakme.employment.services import occupations_load
 from sakme.geo.models import Region, StaffPost, TerritorialUnit
 from sakme.geo.services import territory_load
 from sakme.registry.forms import MAPPINGS_DIR
@@ -89,4 +90,5 @@ def demo_population_load(*, persons: int, seed: int, log: object = print) -> lis
 
 
 def demo_reference_load() -> dict[str, int]:
-    return {**territory_load(actor=None), "source_systems": source_systems_load(actor=None)}
+    return {**territory_load(actor=None), "source_systems": source_systems_load(actor=None),
+            "occupations": occupations_load(actor=None)}

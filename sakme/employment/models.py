@@ -1,0 +1,209 @@
+"""Job seekers, employers, vacancies and the state vocational training programme."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from sakme.common.models import TimeStamped, Versioned
+from sakme.geo.models import Municipality, TerritorialUnit
+from sakme.registry.models import Person
+
+
+class Occupation(models.Model):
+    """An ISCO-08 group (major 1 digit ... unit group 4 digits), titles in Georgian and English."""
+
+    code = models.CharField(_("ISCO-08 code"), max_length=4, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("level"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    title_ka = models.CharField(_("title (Georgian)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+
+    class Meta:
+        verbose_name = _("occupation (ISCO-08)")
+        verbose_name_plural = _("occupations (ISCO-08)")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.title_en if (get_language() or "ka").startswith("en") else self.title_ka
+
+
+class Education(models.TextChoices):
+    """ISCED 2011 levels."""
+
+    ISCED_0 = "0", _("early childhood education")
+    ISCED_1 = "1", _("primary education")
+    ISCED_2 = "2", _("lower secondary education")
+    ISCED_3 = "3", _("upper secondary education")
+    ISCED_4 = "4", _("post-secondary non-tertiary (vocational) education")
+    ISCED_5 = "5", _("short-cycle tertiary education")
+    ISCED_6 = "6", _("bachelor's or equivalent")
+    ISCED_7 = "7", _("master's or equivalent")
+    ISCED_8 = "8", _("doctoral or equivalent")
+
+
+class Availability(models.TextChoices):
+    FULL_TIME = "full_time", _("full time")
+    PART_TIME = "part_time", _("part time")
+    SHIFTS = "shifts", _("shifts")
+    SEASONAL = "seasonal", _("seasonal")
+
+
+class JobSeeker(Versioned):
+    """A person registered as looking for work: the profile counsellors work from."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="job_seeker")
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, related_name="job_seekers")
+    registered_on = models.DateField(_("registered on"))
+    education = models.CharField(_("education (ISCED)"), max_length=1, choices=Education.choices, blank=True)
+    occupations_sought = models.ManyToManyField(Occupation, blank=True, related_name="+",
+                                                verbose_name=_("occupations sought"))
+    skills = models.TextField(_("skills"), blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
+    driving_licence = models.CharField(_("driving licence categories"), max_length=20, blank=True)
+    availability = models.CharField(_("availability"), max_length=16, choices=Availability.choices,
+                                    default=Availability.FULL_TIME)
+    preferred_municipalities = models.ManyToManyField(Municipality, blank=True, related_name="+",
+                                                      verbose_name=_("preferred municipalities"))
+    accommodations = models.TextField(_("accommodations needed at work"), blank=True)
+    consent_data_processing_on = models.DateField(_("consented to data processing on"), null=True, blank=True)
+    consent_share_with_employers_on = models.DateField(_("consented to sharing the profile with employers on"),
+                                                       null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job seeker")
+        verbose_name_plural = _("job seekers")
+        indexes = [models.Index(fields=["unit", "registered_on"], name="jobseeker_unit_registered")]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class WorkHistoryEntry(models.Model):
+    job_seeker = models.ForeignKey(JobSeeker, on_delete=models.CASCADE, related_name="work_history")
+    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="+")
+    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work history entry")
+        verbose_name_plural = _("work history")
+        ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_id} {self.employer_name}"
+
+
+class Sector(models.TextChoices):
+    """NACE Rev. 2 sections."""
+
+    A = "A", _("agriculture, forestry and fishing")
+    B = "B", _("mining and quarrying")
+    C = "C", _("manufacturing")
+    D = "D", _("electricity, gas, steam and air conditioning supply")
+    E = "E", _("water supply, sewerage, waste management")
+    F = "F", _("construction")
+    G = "G", _("wholesale and retail trade")
+    H = "H", _("transportation and storage")
+    I = "I", _("accommodation and food service activities")  # noqa: E741 - the section's letter
+    J = "J", _("information and communication")
+    K = "K", _("financial and insurance activities")
+    L = "L", _("real estate activities")
+    M = "M", _("professional, scientific and technical activities")
+    N = "N", _("administrative and support service activities")
+    O = "O", _("public administration and defence")  # noqa: E741
+    P = "P", _("education")
+    Q = "Q", _("human health and social work activities")
+    R = "R", _("arts, entertainment and recreation")
+    S = "S", _("other service activities")
+
+
+class Employer(Versioned):
+    tax_id = models.CharField(_("tax identification number"), max_length=11, unique=True,
+                              validators=[RegexValidator(r"^\d{9}(\d{2})?$", _("9 digits (or 11 for a person)"))])
+    name = models.CharField(_("name"), max_length=300)
+    sector = models.CharField(_("sector"), max_length=1, choices=Sector.choices, blank=True)
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, related_name="employers")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Vacancy(Versioned):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        FILLED = "filled", _("filled")
+        CLOSED = "closed", _("closed")
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="vacancies")
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, related_name="vacancies")
+    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    required_skills = models.TextField(_("required skills"), blank=True)
+    required_education = models.CharField(_("required education (ISCED)"), max_length=1,
+                                          choices=Education.choices, blank=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    wage_gel = models.DecimalField(_("monthly wage (GEL)"), max_digits=9, decimal_places=2, null=True, blank=True)
+    positions = models.PositiveSmallIntegerField(_("positions"), default=1, validators=[MinValueValidator(1)])
+    opened_on = models.DateField(_("opened on"))
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+        indexes = [models.Index(fields=["unit", "status"], name="vacancy_unit_status")]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.employer}"
+
+
+class TrainingProvider(TimeStamped):
+    name = models.CharField(_("name"), max_length=300)
+    tax_id = models.CharField(_("tax identification number"), max_length=11, unique=True)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("training provider")
+        verbose_name_plural = _("training providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingProgramme(TimeStamped):
+    """A course of the state programme of vocational training, retraining and raising qualifications."""
+
+    provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="programmes")
+    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=300)
+    duration_weeks = models.PositiveSmallIntegerField(_("duration (weeks)"))
+    capacity = models.PositiveSmallIntegerField(_("places per intake"))
+    next_intake_on = models.DateField(_("next intake"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
+
+    def __str__(self) -> str:
+        return self.title
