@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from sakme.accounts.roles import Capability, Role
 from sakme.audit.models import AccessEvent
+from sakme.casework import access as casework_access
+from sakme.casework import selectors as casework_selectors
+from sakme.casework.models import State
 from sakme.geo.access import unit_scope_for_user, units_get_for_user
 from sakme.geo.selectors import units_with_model_on
 from sakme.registry import selectors as registry_selectors
@@ -34,6 +37,15 @@ def home(request: HttpRequest) -> HttpResponse:
         seen = list(dict.fromkeys(recent_ids))[:8]
         by_id = {p.pk: p for p in persons.filter(pk__in=seen).select_related("unit")}
         context["recent_persons"] = [by_id[i] for i in seen if i in by_id]
+    if user.can(Capability.CASE_WORK):
+        if user.role == Role.COUNSELLOR:
+            context["due"] = casework_selectors.due_items(user=user)
+            context["my_open_cases"] = casework_access.cases_for_user(user).filter(counsellor=user).exclude(
+                state=State.CLOSED).count()
+        else:
+            cases = casework_access.cases_for_user(user)
+            context["caseload"] = casework_selectors.caseload(user=user)
+            context["due"] = [i for i in casework_selectors.due_items(user=user, cases=cases) if i.late][:30]
     if user.can(Capability.IMPORT_RUN):
         context["batches"] = list(registry_selectors.import_batches(limit=5))
         context["running"] = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).count()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("geo/", include("sakme.geo.urls")),
     path("registry/", include("sakme.registry.urls")),
     path("linkage/", include("sakme.linkage.urls")),
+    path("cases/", include("sakme.casework.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -15,4 +15,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "perms_person_view": can(Capability.PERSON_VIEW),
         "perms_import": can(Capability.IMPORT_RUN),
         "perms_admin": can(Capability.ADMIN_SITE),
+        "perms_case_work": can(Capability.CASE_WORK),
     }

@@ -1,0 +1,110 @@
+"""The counsellor's pages: register from the registry, work the case through forms, constant queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sakme.casework import services
+from sakme.casework.models import Case, State
+from sakme.employment import services as employment
+from sakme.employment.models import JobSeeker
+from sakme.geo.models import TerritorialUnit
+from sakme.tests.factories import person, sign_in
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def counsellor(staff):
+    return sign_in(Client(), staff["counsellor"])
+
+
+def test_register_prefills_from_the_registry_and_opens_the_case(staff, counsellor):
+    nino = person(given="ნინო", family="ბერიძე", phone="599123456")
+    page = counsellor.get(reverse("casework:register", args=[nino.pk])).content.decode()
+    assert "599123456" in page and nino.personal_number in page  # shown, not asked again
+    response = counsellor.post(reverse("casework:register", args=[nino.pk]), {
+        "registered_on": TODAY.isoformat(), "education": "3", "occupations": ["5120"], "availability": "full_time",
+        "consent_data_processing": "on"})
+    case = Case.objects.get(job_seeker__person=nino)
+    assert response["Location"] == reverse("casework:case", args=[case.pk])
+    assert case.counsellor == staff["counsellor"] and case.unit.code == "TB-1"
+    assert list(JobSeeker.objects.get(person=nino).occupations_sought.values_list("code", flat=True)) == ["5120"]
+
+
+def test_working_a_case_through_the_forms(staff, counsellor):
+    seeker = employment.job_seeker_register(actor=None, person=person(), registered_on=TODAY,
+                                            unit=TerritorialUnit.objects.get(code="TB-1"))
+    case = services.case_open(actor=staff["counsellor"], job_seeker=seeker)
+    url = reverse("casework:case", args=[case.pk])
+
+    def act(action, **data):
+        version = Case.objects.get(pk=case.pk).version
+        return counsellor.post(reverse("casework:transition", args=[case.pk, action]), {"version": version, **data},
+                               follow=True).content.decode()
+
+    assert "first counselling session" in act("assess")  # refused, and told why
+    counsellor.post(reverse("casework:session_add", args=[case.pk]), {"kind": "counselling",
+                                                                     "held_on": TODAY.isoformat()})
+    act("assess")
+    counsellor.post(reverse("casework:plan_add", args=[case.pk]), {
+        "goals": "Work as a cook", "a-TOTAL_FORMS": "3", "a-INITIAL_FORMS": "0",
+        "a-0-description": "Group session on CVs", "a-0-due_on": TODAY.isoformat(), "a-0-responsible": "job_seeker",
+        "a-1-responsible": "job_seeker", "a-2-responsible": "job_seeker"})
+    act("agree_plan")
+    page = act("start_services")
+    assert Case.objects.get(pk=case.pk).state == State.IN_SERVICES
+    assert "Group session on CVs" in page and "Work as a cook" in page
+    stale = counsellor.post(reverse("casework:transition", args=[case.pk, "end_early"]),
+                            {"version": 1, "outcome": "withdrawn"}, follow=True).content.decode()
+    assert "Someone else changed this case" in stale
+    assert counsellor.get(url).status_code == 200
+
+
+def _cases(n: int, counsellor_user) -> None:
+    unit = TerritorialUnit.objects.get(code="TB-1")
+    for _ in range(n):
+        seeker = employment.job_seeker_register(actor=None, person=person(), registered_on=TODAY - dt.timedelta(40),
+                                                unit=unit)
+        case = services.case_open(actor=counsellor_user, job_seeker=seeker, opened_on=TODAY - dt.timedelta(40))
+        services.session_record(actor=None, case_id=case.pk, held_on=TODAY)
+        services.case_transition(actor=None, case_id=case.pk, action="assess")
+
+
+@pytest.mark.parametrize("page", ["home", "casework:list"])
+def test_lists_run_a_constant_number_of_queries(staff, counsellor, page):
+    _cases(2, staff["counsellor"])
+    with CaptureQueriesContext(connection) as few:
+        first = counsellor.get(reverse(page)).content.decode()
+    _cases(12, staff["counsellor"])
+    with CaptureQueriesContext(connection) as many:
+        second = counsellor.get(reverse(page)).content.decode()
+    rows = len(re.findall(r'href="/cases/\d+/"', second)) - len(re.findall(r'href="/cases/\d+/"', first))
+    assert rows >= 12  # the new cases are on the page (home lists them as late plans)
+    assert len(many) == len(few)
+
+
+def test_case_page_runs_a_constant_number_of_queries(staff, counsellor):
+    _cases(1, staff["counsellor"])
+    case = Case.objects.get()
+    with CaptureQueriesContext(connection) as small:
+        counsellor.get(reverse("casework:case", args=[case.pk]))
+    for day in range(8):
+        services.session_record(actor=None, case_id=case.pk, held_on=TODAY - dt.timedelta(day), notes=f"n{day}")
+    with CaptureQueriesContext(connection) as large:
+        counsellor.get(reverse("casework:case", args=[case.pk]))
+    assert len(large) == len(small)
+
+
+def test_unit_head_sees_the_caseload_and_what_is_late(staff):
+    _cases(3, staff["counsellor"])
+    page = sign_in(Client(), staff["unit_head"]).get(reverse("home")).content.decode()
+    assert "Caseload" in page and "Late in the unit" in page
+    assert page.count("agree the individual employment plan") == 3

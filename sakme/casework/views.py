@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sakme.accounts.roles import Capability
+from sakme.casework import access, selectors, services
+from sakme.casework.forms import (
+    FollowUpForm,
+    PlacementForm,
+    PlanActionFormSet,
+    PlanForm,
+    ReferralDecisionForm,
+    ReferralForm,
+    RegisterForm,
+    SessionForm,
+    TransitionForm,
+)
+from sakme.casework.models import Case, FollowUp, Referral, State
+from sakme.common.errors import DomainError, PermissionDenied
+from sakme.employment.services import job_seeker_register
+from sakme.registry.access import person_get_for_user
+from sakme.registry.models import Person
+
+
+def _require(request: HttpRequest) -> None:
+    if not request.user.can(Capability.CASE_WORK):  # type: ignore[union-attr]
+        raise DjangoPermissionDenied(_("Your role does not allow this."))
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return access.case_get_for_user(request.user, case_id, context=request.path)
+    except Case.DoesNotExist:
+        raise Http404(_("No such case in your units.")) from None
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The unit's cases, filtered by state, oldest in their state first."""
+    _require(request)
+    state = request.GET.get("state", "")
+    cases = selectors.case_list(user=request.user, state=state if state in State.values else "")
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(request, "casework/case_list.html", {"page": page, "state": state, "states": State.choices})
+
+
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    _require(request)
+    case = _case(request, case_id)
+    context = {
+        "case": case, **selectors.case_page(case=case),
+        "session_form": SessionForm(), "plan_form": PlanForm(), "action_formset": PlanActionFormSet(prefix="a"),
+        "referral_form": ReferralForm(unit_id=case.unit_id), "placement_form": PlacementForm(),
+        "follow_up_form": FollowUpForm(), "decision_form": ReferralDecisionForm(),
+        "transition_form": TransitionForm(initial={"version": case.version}),
+    }
+    return render(request, "casework/case.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Register a registry person as a job seeker and open their case: the registry's data is not asked again."""
+    _require(request)
+    try:
+        person = person_get_for_user(request.user, person_id, context=request.path)
+    except Person.DoesNotExist:
+        raise Http404(_("No such person in your units.")) from None
+    open_case = Case.objects.filter(job_seeker__person=person).exclude(state=State.CLOSED).first()
+    if open_case is not None:
+        return redirect("casework:case", case_id=open_case.pk)
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = person.unit
+        try:
+            with transaction.atomic():
+                seeker = getattr(person, "job_seeker", None) or job_seeker_register(
+                    actor=request.user, person=person, unit=unit, registered_on=data["registered_on"],
+                    occupations=[o.code for o in data["occupations"]], education=data["education"],
+                    skills=data["skills"], languages=data["languages"], driving_licence=data["driving_licence"],
+                    availability=data["availability"], accommodations=data["accommodations"],
+                    consent_data_processing_on=data["registered_on"],
+                    consent_share_with_employers_on=data["registered_on"] if data["consent_share_with_employers"]
+                    else None)
+                case = services.case_open(actor=request.user, job_seeker=seeker, opened_on=data["registered_on"])
+        except (DomainError, PermissionDenied) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Registered. The case is open."))
+            return redirect("casework:case", case_id=case.pk)
+    return render(request, "casework/register.html", {"person": person, "form": form})
+
+
+def _post(request: HttpRequest, case_id: int, form: Any, act: Callable[[Case, dict[str, Any]], Any],
+          success: str) -> HttpResponse:
+    """One write for a case from a POSTed form: scope first, then the form, then the service; the outcome
+    (or why not) is said on the case page."""
+    _require(request)
+    case = _case(request, case_id)
+    if not form.is_valid():
+        labels = {name: field.label for name, field in form.fields.items()}
+        messages.error(request, "; ".join(f"{labels.get(f, '')} {' '.join(e)}".strip() for f, e in form.errors.items()))
+    else:
+        try:
+            act(case, form.cleaned_data)
+        except (DomainError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, success)
+    return redirect("casework:case", case_id=case.pk)
+
+
+@require_POST
+def transition(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
+    return _post(request, case_id, TransitionForm(request.POST), lambda case, data: services.case_transition(
+        actor=request.user, case_id=case.pk, action=action, expected_version=data["version"],
+        outcome=data["outcome"], note=data["note"]), _("Done."))
+
+
+@require_POST
+def session_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _post(request, case_id, SessionForm(request.POST), lambda case, data: services.session_record(
+        actor=request.user, case_id=case.pk, **data), _("Session recorded."))
+
+
+class _PlanSubmission:
+    """The plan form and its action rows, validated together."""
+
+    def __init__(self, data: Any) -> None:
+        self.form, self.formset = PlanForm(data), PlanActionFormSet(data, prefix="a")
+        self.errors: dict[str, Any] = {}
+        self.fields = self.form.fields
+        self.cleaned_data: dict[str, Any] = {}
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid() & self.formset.is_valid()
+        self.errors = dict(self.form.errors)
+        for row in self.formset.errors:
+            self.errors.update(row)
+        if valid:
+            self.cleaned_data = {**self.form.cleaned_data, "actions": [
+                a for a in self.formset.cleaned_data if a.get("description") and a.get("due_on")]}
+        return valid
+
+
+@require_POST
+def plan_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _post(request, case_id, _PlanSubmission(request.POST), lambda case, data: services.plan_write(
+        actor=request.user, case_id=case.pk, goals=data["goals"], actions=data["actions"],
+        agreed_on=data["agreed_on"]), _("Plan saved as a new version."))
+
+
+@require_POST
+def referral_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _post(request, case_id, ReferralForm(request.POST), lambda case, data: services.referral_create(
+        actor=request.user, case_id=case.pk, kind=data["kind"], vacancy=data["vacancy"], programme=data["programme"],
+        service=data["service"], referred_on=data["referred_on"],
+        consent_on=data["referred_on"] if data["consent"] else None), _("Referral recorded."))
+
+
+@require_POST
+def referral_decide(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any]) -> Referral:
+        if not case.referrals.filter(pk=referral_id).exists():
+            raise DomainError(_("No such referral on this case."))
+        return services.referral_decide(actor=request.user, referral_id=referral_id, status=data["status"],
+                                        decided_on=data["decided_on"], expected_version=data["version"])
+
+    return _post(request, case_id, ReferralDecisionForm(request.POST), act, _("Outcome of the referral recorded."))
+
+
+@require_POST
+def placement_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _post(request, case_id, PlacementForm(request.POST), lambda case, data: services.placement_record(
+        actor=request.user, case_id=case.pk, **data), _("Placement recorded."))
+
+
+@require_POST
+def follow_up_done(request: HttpRequest, case_id: int, follow_up_id: int) -> HttpResponse:
+    def act(case: Case, data: dict[str, Any]) -> FollowUp:
+        if not case.follow_ups.filter(pk=follow_up_id).exists():
+            raise DomainError(_("No such follow-up on this case."))
+        return services.follow_up_record(actor=request.user, follow_up_id=follow_up_id, **data)
+
+    return _post(request, case_id, FollowUpForm(request.POST), act, _("Follow-up recorded."))
