@@ -16,4 +16,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "perms_import": can(Capability.IMPORT_RUN),
         "perms_admin": can(Capability.ADMIN_SITE),
         "perms_case_work": can(Capability.CASE_WORK),
+        "perms_employer_services": can(Capability.EMPLOYER_SERVICES),
     }

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sakme.casework.models import CounsellingSession, Outcome, Placement, PlanAction, Referral
+from sakme.casework.models import Case, CounsellingSession, Outcome, Placement, PlanAction, Referral
 from sakme.employment.models import Availability, Education, Occupation, TrainingProgramme, Vacancy
 
 
@@ -99,3 +99,18 @@ class TransitionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", "—"), *[c for c in Outcome.choices if c[0] != "transferred"]])
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class GroupSessionForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+    held_on = forms.DateField(label=_("Date"), initial=_today, widget=DateInput)
+    invited = forms.ModelMultipleChoiceField(label=_("Invited"), queryset=Case.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)
+    attended = forms.ModelMultipleChoiceField(label=_("Attended"), queryset=Case.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: object, cases: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in ("invited", "attended"):
+            self.fields[name].queryset = cases  # type: ignore[attr-defined]
+            self.fields[name].label_from_instance = lambda c: c.job_seeker.person.full_name  # type: ignore[attr-defined]

@@ -193,6 +193,8 @@ class Referral(Versioned):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
     consent_on = models.DateField(_("job seeker consented on"), null=True, blank=True)
+    # A vacancy referral is a candidate on the employer's shortlist until the shortlist is sent.
+    sent_on = models.DateField(_("sent to the employer on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("referral")

@@ -49,10 +49,11 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-def _locked(actor: Any, case_id: int, expected_version: int | None) -> Case:
+def _locked(actor: Any, case_id: int, expected_version: int | None,
+            capability: Capability | tuple[Capability, ...] = Capability.CASE_WORK) -> Case:
     """The case, locked for this transaction, after permission, unit and version checks."""
     case = Case.objects.select_for_update().get(pk=case_id)
-    require(actor, Capability.CASE_WORK, case.unit_id)
+    require(actor, capability, case.unit_id)
     if expected_version is not None and case.version != expected_version:
         raise ConcurrentEdit(_("Someone else changed this case a moment ago. Reload it and apply your change again."))
     return case
@@ -154,12 +155,51 @@ def referral_create(*, actor: Any, case_id: int, kind: str, referred_on: dt.date
     if kind == Referral.Kind.VACANCY and consent_on is None:
         raise DomainError(_("The job seeker must agree before their details go to an employer."))
     referral = Referral.objects.create(case=case, kind=kind, vacancy=vacancy, programme=programme, service=service,
-                                       referred_on=referred_on, consent_on=consent_on)
+                                       referred_on=referred_on, consent_on=consent_on,
+                                       sent_on=referred_on if kind == Referral.Kind.VACANCY else None)
     _touch(case)
     audit.record(actor=actor, action="referral.create", entity_type="casework.referral", entity_id=referral.pk,
                  changes={"case": case.pk, "kind": kind, "vacancy": getattr(vacancy, "pk", None),
                           "programme": getattr(programme, "pk", None)})
     return referral
+
+
+@transaction.atomic
+def shortlist_add(*, actor: Any, vacancy: Vacancy, case_id: int, on: dt.date | None = None,
+                  consent_on: dt.date | None = None) -> Referral:
+    """Pre-select a job seeker of the unit for a vacancy (by hand now; from matching later)."""
+    require(actor, Capability.EMPLOYER_SERVICES, vacancy.unit_id)
+    case = Case.objects.select_for_update().select_related("job_seeker").get(pk=case_id)
+    require(actor, Capability.EMPLOYER_SERVICES, case.unit_id)
+    if case.state != State.IN_SERVICES:
+        raise DomainError(_("Only job seekers in services can be put on a shortlist."))
+    if vacancy.status != Vacancy.Status.OPEN:
+        raise DomainError(_("The vacancy is not open."))
+    if Referral.objects.filter(case=case, vacancy=vacancy).exists():
+        raise DomainError(_("This job seeker is already on the shortlist."))
+    consent = consent_on or case.job_seeker.consent_share_with_employers_on
+    referral = Referral.objects.create(case=case, kind=Referral.Kind.VACANCY, vacancy=vacancy,
+                                       referred_on=on or _today(), consent_on=consent)
+    _touch(case)
+    audit.record(actor=actor, action="shortlist.add", entity_type="casework.referral", entity_id=referral.pk,
+                 changes={"vacancy": vacancy.pk, "case": case.pk, "consent": bool(consent)})
+    return referral
+
+
+@transaction.atomic
+def shortlist_send(*, actor: Any, vacancy: Vacancy, on: dt.date | None = None) -> list[Referral]:
+    """Send the shortlist to the employer: only candidates who consented; the others stay behind."""
+    require(actor, Capability.EMPLOYER_SERVICES, vacancy.unit_id)
+    candidates = list(Referral.objects.select_for_update().filter(vacancy=vacancy, sent_on__isnull=True,
+                                                                  status=Referral.Status.PENDING))
+    sent = [r for r in candidates if r.consent_on is not None]
+    if not sent:
+        raise DomainError(_("No candidate on the shortlist has agreed to be sent to the employer."))
+    Referral.objects.filter(pk__in=[r.pk for r in sent]).update(sent_on=on or _today())
+    audit.record(actor=actor, action="shortlist.send", entity_type="employment.vacancy", entity_id=vacancy.pk,
+                 changes={"sent": [r.case_id for r in sent],
+                          "held_back_without_consent": [r.case_id for r in candidates if r.consent_on is None]})
+    return sent
 
 
 @transaction.atomic
@@ -171,6 +211,8 @@ def referral_decide(*, actor: Any, referral_id: int, status: str, decided_on: dt
     require(actor, capability, referral.case.unit_id)
     if expected_version is not None and referral.version != expected_version:
         raise ConcurrentEdit(_("Someone else recorded this referral's outcome a moment ago. Reload it."))
+    if referral.kind == Referral.Kind.VACANCY and referral.sent_on is None:
+        raise DomainError(_("The employer has not received this candidate yet: send the shortlist first."))
     if status not in Referral.Status.values or status == Referral.Status.PENDING:
         raise DomainError(_("Choose accepted, not accepted or did not go."))
     referral.status, referral.outcome_on = status, decided_on
@@ -186,7 +228,7 @@ def placement_record(*, actor: Any, case_id: int, started_on: dt.date, vacancy: 
                      employer: Any = None, wage_gel: Decimal | None = None,
                      contract: str = Placement.Contract.PERMANENT) -> Placement:
     """Record that the job seeker started work (through a vacancy, or found on their own)."""
-    case = _locked(actor, case_id, None)
+    case = _locked(actor, case_id, None, (Capability.CASE_WORK, Capability.EMPLOYER_SERVICES))
     employer = employer or (vacancy.employer if vacancy else None)
     if employer is None:
         raise DomainError(_("Name the employer."))

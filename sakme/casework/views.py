@@ -16,6 +16,7 @@ from sakme.accounts.roles import Capability
 from sakme.casework import access, selectors, services
 from sakme.casework.forms import (
     FollowUpForm,
+    GroupSessionForm,
     PlacementForm,
     PlanActionFormSet,
     PlanForm,
@@ -28,6 +29,7 @@ from sakme.casework.forms import (
 from sakme.casework.models import Case, FollowUp, Referral, State
 from sakme.common.errors import DomainError, PermissionDenied
 from sakme.employment.services import job_seeker_register
+from sakme.geo.access import home_unit
 from sakme.registry.access import person_get_for_user
 from sakme.registry.models import Person
 
@@ -58,11 +60,15 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     context = {
         "case": case, **selectors.case_page(case=case),
-        "session_form": SessionForm(), "plan_form": PlanForm(), "action_formset": PlanActionFormSet(prefix="a"),
-        "referral_form": ReferralForm(unit_id=case.unit_id), "placement_form": PlacementForm(),
-        "follow_up_form": FollowUpForm(), "decision_form": ReferralDecisionForm(),
-        "transition_form": TransitionForm(initial={"version": case.version}),
+        "session_form": SessionForm(prefix="s"), "plan_form": PlanForm(prefix="plan"),
+        "action_formset": PlanActionFormSet(prefix="a"),
+        "referral_form": ReferralForm(prefix="r", unit_id=case.unit_id),
+        "placement_form": PlacementForm(prefix="p"),
+        # Forms repeated once per row carry no ids (labels wrap their fields instead).
+        "follow_up_form": FollowUpForm(auto_id=False), "decision_form": ReferralDecisionForm(auto_id=False),
     }
+    context["actions"] = [(t, TransitionForm(prefix=t.action, initial={"version": case.version}))
+                          for t in context["actions"]]
     return render(request, "casework/case.html", context)
 
 
@@ -80,7 +86,10 @@ def register(request: HttpRequest, person_id: int) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = person.unit
+        unit = person.unit or home_unit(request.user)
+        if unit is None:
+            form.add_error(None, _("The person has no territorial unit and you are not posted to one."))
+            return render(request, "casework/register.html", {"person": person, "form": form})
         try:
             with transaction.atomic():
                 seeker = getattr(person, "job_seeker", None) or job_seeker_register(
@@ -121,14 +130,16 @@ def _post(request: HttpRequest, case_id: int, form: Any, act: Callable[[Case, di
 
 @require_POST
 def transition(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
-    return _post(request, case_id, TransitionForm(request.POST), lambda case, data: services.case_transition(
+    form = TransitionForm(request.POST, prefix=action)
+    return _post(request, case_id, form, lambda case, data: services.case_transition(
         actor=request.user, case_id=case.pk, action=action, expected_version=data["version"],
         outcome=data["outcome"], note=data["note"]), _("Done."))
 
 
 @require_POST
 def session_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _post(request, case_id, SessionForm(request.POST), lambda case, data: services.session_record(
+    form = SessionForm(request.POST, prefix="s")
+    return _post(request, case_id, form, lambda case, data: services.session_record(
         actor=request.user, case_id=case.pk, **data), _("Session recorded."))
 
 
@@ -136,7 +147,7 @@ class _PlanSubmission:
     """The plan form and its action rows, validated together."""
 
     def __init__(self, data: Any) -> None:
-        self.form, self.formset = PlanForm(data), PlanActionFormSet(data, prefix="a")
+        self.form, self.formset = PlanForm(data, prefix="plan"), PlanActionFormSet(data, prefix="a")
         self.errors: dict[str, Any] = {}
         self.fields = self.form.fields
         self.cleaned_data: dict[str, Any] = {}
@@ -145,7 +156,7 @@ class _PlanSubmission:
         valid = self.form.is_valid() & self.formset.is_valid()
         self.errors = dict(self.form.errors)
         for row in self.formset.errors:
-            self.errors.update(row)
+            self.errors.update(row)  # type: ignore[arg-type]  # each row is an ErrorDict
         if valid:
             self.cleaned_data = {**self.form.cleaned_data, "actions": [
                 a for a in self.formset.cleaned_data if a.get("description") and a.get("due_on")]}
@@ -161,7 +172,8 @@ def plan_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @require_POST
 def referral_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _post(request, case_id, ReferralForm(request.POST), lambda case, data: services.referral_create(
+    form = ReferralForm(request.POST, prefix="r")
+    return _post(request, case_id, form, lambda case, data: services.referral_create(
         actor=request.user, case_id=case.pk, kind=data["kind"], vacancy=data["vacancy"], programme=data["programme"],
         service=data["service"], referred_on=data["referred_on"],
         consent_on=data["referred_on"] if data["consent"] else None), _("Referral recorded."))
@@ -180,7 +192,8 @@ def referral_decide(request: HttpRequest, case_id: int, referral_id: int) -> Htt
 
 @require_POST
 def placement_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _post(request, case_id, PlacementForm(request.POST), lambda case, data: services.placement_record(
+    form = PlacementForm(request.POST, prefix="p")
+    return _post(request, case_id, form, lambda case, data: services.placement_record(
         actor=request.user, case_id=case.pk, **data), _("Placement recorded."))
 
 
@@ -192,3 +205,27 @@ def follow_up_done(request: HttpRequest, case_id: int, follow_up_id: int) -> Htt
         return services.follow_up_record(actor=request.user, follow_up_id=follow_up_id, **data)
 
     return _post(request, case_id, FollowUpForm(request.POST), act, _("Follow-up recorded."))
+
+
+@require_http_methods(["GET", "POST"])
+def group_session_new(request: HttpRequest) -> HttpResponse:
+    """Record a group consultation session of the user's unit: who was invited, who came."""
+    _require(request)
+    unit = home_unit(request.user)
+    if unit is None:
+        raise DjangoPermissionDenied(_("You are not posted to a unit."))
+    cases = access.cases_for_user(request.user).filter(unit=unit).exclude(state=State.CLOSED).select_related(
+        "job_seeker__person").order_by("job_seeker__person__family_key")
+    form = GroupSessionForm(request.POST or None, cases=cases)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.group_session_hold(actor=request.user, unit=unit, topic=data["topic"], held_on=data["held_on"],
+                                        invited=[c.pk for c in data["invited"]],
+                                        attended=[c.pk for c in data["attended"]])
+        except (DomainError, PermissionDenied) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Group session recorded."))
+            return redirect("casework:list")
+    return render(request, "casework/group_session.html", {"form": form, "unit": unit})

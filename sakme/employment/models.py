@@ -166,7 +166,8 @@ class Vacancy(Versioned):
     opened_on = models.DateField(_("opened on"))
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
 
     class Meta:
         verbose_name = _("vacancy")

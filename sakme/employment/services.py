@@ -21,11 +21,13 @@ from sakme.registry.models import Person
 ISCO_FILE = Path(__file__).parent / "data" / "isco08.json"
 
 
-def require(actor: Any, capability: Capability, unit_id: int | None = None) -> None:
-    """Refuse unless the actor's role holds the capability and, for a unit's record, the unit is theirs."""
+def require(actor: Any, capability: Capability | tuple[Capability, ...], unit_id: int | None = None) -> None:
+    """Refuse unless the actor's role holds the capability (one of them) and, for a unit's record, the unit is
+    theirs."""
     if actor is None:  # the system itself (commands, the demo)
         return
-    if not actor.can(capability):
+    wanted = capability if isinstance(capability, tuple) else (capability,)
+    if not any(actor.can(c) for c in wanted):
         raise PermissionDenied(_("Your role does not allow this."))
     if unit_id is not None and not unit_scope_for_user(actor).allows(unit_id):
         raise PermissionDenied(_("This belongs to another territorial unit."))

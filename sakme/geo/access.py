@@ -54,3 +54,9 @@ def units_get_for_user(user: Any) -> Any:
     """Territorial units the user's scope covers, ordered by code."""
     scope = unit_scope_for_user(user)
     return TerritorialUnit.objects.filter(scope.filter("pk")).select_related("region", "municipality")
+
+
+def home_unit(user: Any) -> TerritorialUnit | None:
+    """The unit a staff member is posted to (their first unit post), where their new records belong."""
+    post = StaffPost.objects.filter(user=user, unit__isnull=False).select_related("unit").order_by("pk").first()
+    return post.unit if post else None

@@ -47,15 +47,16 @@ def test_working_a_case_through_the_forms(staff, counsellor):
 
     def act(action, **data):
         version = Case.objects.get(pk=case.pk).version
-        return counsellor.post(reverse("casework:transition", args=[case.pk, action]), {"version": version, **data},
+        payload = {f"{action}-version": version, **{f"{action}-{k}": v for k, v in data.items()}}
+        return counsellor.post(reverse("casework:transition", args=[case.pk, action]), payload,
                                follow=True).content.decode()
 
     assert "first counselling session" in act("assess")  # refused, and told why
-    counsellor.post(reverse("casework:session_add", args=[case.pk]), {"kind": "counselling",
-                                                                     "held_on": TODAY.isoformat()})
+    counsellor.post(reverse("casework:session_add", args=[case.pk]), {"s-kind": "counselling",
+                                                                     "s-held_on": TODAY.isoformat()})
     act("assess")
     counsellor.post(reverse("casework:plan_add", args=[case.pk]), {
-        "goals": "Work as a cook", "a-TOTAL_FORMS": "3", "a-INITIAL_FORMS": "0",
+        "plan-goals": "Work as a cook", "a-TOTAL_FORMS": "3", "a-INITIAL_FORMS": "0",
         "a-0-description": "Group session on CVs", "a-0-due_on": TODAY.isoformat(), "a-0-responsible": "job_seeker",
         "a-1-responsible": "job_seeker", "a-2-responsible": "job_seeker"})
     act("agree_plan")
@@ -63,7 +64,7 @@ def test_working_a_case_through_the_forms(staff, counsellor):
     assert Case.objects.get(pk=case.pk).state == State.IN_SERVICES
     assert "Group session on CVs" in page and "Work as a cook" in page
     stale = counsellor.post(reverse("casework:transition", args=[case.pk, "end_early"]),
-                            {"version": 1, "outcome": "withdrawn"}, follow=True).content.decode()
+                            {"end_early-version": 1, "end_early-outcome": "withdrawn"}, follow=True).content.decode()
     assert "Someone else changed this case" in stale
     assert counsellor.get(url).status_code == 200
 
