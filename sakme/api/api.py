@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from sakme.api.auth import AUTH
-from sakme.api.routers import geo, registry
+from sakme.api.routers import casework, geo, registry
 
 api = NinjaAPI(
     title="sakme API",
@@ -17,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/", registry.router)
 api.add_router("/", geo.router)
+api.add_router("/", casework.router)

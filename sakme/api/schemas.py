@@ -78,3 +78,49 @@ class SearchOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class CaseOut(Schema):
+    id: int
+    person_id: int
+    job_seeker_name: str
+    unit: str
+    state: str
+    outcome: str
+    version: int
+    opened_on: dt.date
+    state_since: dt.date
+    allowed_actions: list[str]
+
+
+class TransitionIn(Schema):
+    action: str
+    expected_version: int
+    outcome: str = ""
+    note: str = ""
+
+
+class SessionIn(Schema):
+    held_on: dt.date
+    kind: str = "counselling"
+    notes: str = ""
+
+
+class RegisterIn(Schema):
+    person_id: int
+    registered_on: dt.date
+    education: str = ""
+    occupations: list[str] = []
+    consent_share_with_employers: bool = False
+
+
+class VacancyOut(Schema):
+    id: int
+    title: str
+    employer: str
+    occupation: str
+    municipality: str
+    positions: int
+    wage_gel: float | None
+    status: str
+    opened_on: dt.date

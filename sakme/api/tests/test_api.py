@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.test import Client
 
 from sakme.accounts.services import api_token_create
@@ -43,3 +45,24 @@ def test_session_auth_and_roles_without_person_access(staff):
 def test_regional_coordinator_sees_the_units_of_the_region(staff):
     units = sign_in(Client(), staff["regional_coordinator"]).get("/api/v1/units").json()
     assert {u["region"] for u in units} == {"IM"} and len(units) == 13
+
+
+def test_casework_over_the_api_with_versions(staff):
+    nino = person(family="ბერიძე", personal_number="01001012345")
+    token = api_token_create(actor=None, user=staff["counsellor"], name="test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def post(path: str, payload: dict) -> object:
+        return client.post(path, json.dumps(payload), content_type="application/json")
+
+    case = post("/api/v1/job-seekers", {"person_id": nino.pk, "registered_on": "2025-03-03"}).json()
+    assert case["state"] == "registered" and case["allowed_actions"] == ["assess", "end_early"]
+    refused = post(f"/api/v1/cases/{case['id']}/transitions", {"action": "assess", "expected_version": case["version"]})
+    assert refused.status_code == 422 and "counselling session" in refused.json()["detail"]
+    case = post(f"/api/v1/cases/{case['id']}/sessions", {"held_on": "2025-03-04"}).json()
+    moved = post(f"/api/v1/cases/{case['id']}/transitions", {"action": "assess", "expected_version": case["version"]})
+    assert moved.status_code == 200 and moved.json()["state"] == "assessed"
+    stale = post(f"/api/v1/cases/{case['id']}/transitions",
+                 {"action": "end_early", "outcome": "withdrawn", "expected_version": case["version"]})
+    assert stale.status_code == 409
+    assert [c["id"] for c in client.get("/api/v1/cases").json()] == [case["id"]]

@@ -1,0 +1,115 @@
+"""Cases, job-seeker registration and vacancies over the same services and scoping getters as the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from sakme.api.schemas import CaseOut, ErrorOut, RegisterIn, SessionIn, TransitionIn, VacancyOut
+from sakme.casework import access, services
+from sakme.casework.models import Case
+from sakme.casework.workflow import allowed_actions
+from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
+from sakme.employment.access import vacancies_for_user
+from sakme.employment.services import job_seeker_register
+from sakme.registry.access import person_get_for_user
+from sakme.registry.models import Person
+
+router = Router(tags=["casework"])
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _case_out(case: Case) -> dict[str, Any]:
+    return {"id": case.pk, "person_id": case.job_seeker.person_id, "job_seeker_name": case.job_seeker.person.full_name,
+            "unit": case.unit.code, "state": case.state, "outcome": case.outcome, "version": case.version,
+            "opened_on": case.opened_on, "state_since": case.state_since,
+            "allowed_actions": [t.action for t in allowed_actions(case)]}
+
+
+def _call(fn: Callable[[], Any]) -> Any:
+    """Domain refusals become HTTP answers with the domain's message."""
+    try:
+        return fn()
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
+    except (Case.DoesNotExist, Person.DoesNotExist):
+        raise HttpError(404, "Not found in your units.") from None
+    except ConcurrentEdit as exc:
+        raise HttpError(409, str(exc)) from exc
+    except DomainError as exc:
+        raise HttpError(422, str(exc)) from exc
+
+
+@router.get("/cases", response={200: list[CaseOut], **ERRORS})
+def case_list(request: HttpRequest, state: str = "") -> Any:
+    """Cases of the caller's units (at most 200, oldest in their state first)."""
+    def run() -> list[dict[str, Any]]:
+        cases = access.cases_for_user(request.user).select_related("job_seeker__person", "unit")
+        if state:
+            cases = cases.filter(state=state)
+        return [_case_out(c) for c in cases.order_by("state_since", "pk")[:200]]
+    return _call(run)
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, **ERRORS})
+def case_detail(request: HttpRequest, case_id: int) -> Any:
+    return _call(lambda: _case_out(access.case_get_for_user(request.user, case_id, context=request.path)))
+
+
+@router.post("/cases/{case_id}/transitions", response={200: CaseOut, **ERRORS})
+def case_transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any:
+    """Move the case along the workflow; 409 when someone changed it since `expected_version`."""
+    def run() -> dict[str, Any]:
+        access.case_get_for_user(request.user, case_id, context=request.path)
+        case = services.case_transition(actor=request.user, case_id=case_id, action=payload.action,
+                                        expected_version=payload.expected_version, outcome=payload.outcome,
+                                        note=payload.note)
+        return _case_out(case)
+    return _call(run)
+
+
+@router.post("/cases/{case_id}/sessions", response={200: CaseOut, **ERRORS})
+def session_record(request: HttpRequest, case_id: int, payload: SessionIn) -> Any:
+    def run() -> dict[str, Any]:
+        access.case_get_for_user(request.user, case_id, context=request.path)
+        services.session_record(actor=request.user, case_id=case_id, held_on=payload.held_on, kind=payload.kind,
+                                notes=payload.notes)
+        return _case_out(Case.objects.select_related("job_seeker__person", "unit").get(pk=case_id))
+    return _call(run)
+
+
+@router.post("/job-seekers", response={200: CaseOut, **ERRORS})
+def register(request: HttpRequest, payload: RegisterIn) -> Any:
+    """Register a registry person as a job seeker at their unit and open the case."""
+    def run() -> dict[str, Any]:
+        access.cases_for_user(request.user)  # the role check comes before looking the person up
+        person = person_get_for_user(request.user, payload.person_id, context=request.path)
+        if person.unit is None:
+            raise DomainError("The person has no territorial unit.")
+        with transaction.atomic():
+            seeker = job_seeker_register(
+                actor=request.user, person=person, unit=person.unit, registered_on=payload.registered_on,
+                education=payload.education, occupations=payload.occupations,
+                consent_data_processing_on=payload.registered_on,
+                consent_share_with_employers_on=payload.registered_on if payload.consent_share_with_employers
+                else None)
+            case = services.case_open(actor=request.user, job_seeker=seeker, opened_on=payload.registered_on)
+        return _case_out(case)
+    return _call(run)
+
+
+@router.get("/vacancies", response={200: list[VacancyOut], **ERRORS})
+def vacancy_list(request: HttpRequest, status: str = "open") -> Any:
+    """Vacancies of the caller's units."""
+    def run() -> list[dict[str, Any]]:
+        rows = vacancies_for_user(request.user).filter(status=status).order_by("-opened_on")[:200]
+        return [{"id": v.pk, "title": v.title, "employer": v.employer.name, "occupation": v.occupation_id,
+                 "municipality": v.municipality.code, "positions": v.positions,
+                 "wage_gel": float(v.wage_gel) if v.wage_gel is not None else None, "status": v.status,
+                 "opened_on": v.opened_on} for v in rows]
+    return _call(run)
