@@ -64,18 +64,24 @@ def romanize(text: str, *, apostrophes: bool = True) -> str:
 def fold(text: str) -> str:
     """A matching key: romanized, lower case, no apostrophes or punctuation, variant spellings folded.
 
-    Two spellings of one name that differ only by the usual transliteration variants get the same key.
+    Two spellings of one name that differ only by the usual transliteration variants get the same key;
+    folding a key again gives the same key.
     """
     latin = romanize(text, apostrophes=False).lower()
+    for ch in _APOSTROPHES:  # before NFKD, which would turn some of them into spaces
+        latin = latin.replace(ch, "")
     latin = unicodedata.normalize("NFKD", latin)
     latin = "".join(c for c in latin if not unicodedata.combining(c))
-    for ch in _APOSTROPHES:
-        latin = latin.replace(ch, "")
     words = []
     for word in _NON_LETTER_RE.split(latin):
-        if not word:
-            continue
-        for old, new in _FOLDS:
-            word = word.replace(old, new)
-        words.append(_DOUBLE_RE.sub(r"\1", word))
+        while word:  # until nothing changes: collapsing "ss" may make a new pair to fold
+            folded = word
+            for old, new in _FOLDS:
+                folded = folded.replace(old, new)
+            folded = _DOUBLE_RE.sub(r"\1", folded)
+            if folded == word:
+                break
+            word = folded
+        if word:
+            words.append(word)
     return " ".join(words)

@@ -24,7 +24,6 @@ from sakme.registry.importing.progress import Progress, is_stale, progress_path
 from sakme.registry.importing.reader import FileRefused
 from sakme.registry.models import ImportBatch, ImportProblem, SourceSystem
 
-
 SOURCE_SYSTEMS = (
     ("ssa", 1, "სოციალური მომსახურების სააგენტოს რეესტრი", "Social Service Agency registry"),
     ("worknet", 2, "Worknet — სამუშაოს მაძიებელთა ბაზა", "Worknet job-seeker database"),

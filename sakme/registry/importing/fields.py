@@ -73,7 +73,9 @@ def personal_number(value: Any, notes: Notes, target: str = "personal_number") -
 
 
 _LOOKALIKES = str.maketrans("аеорсухкмтвнАЕОРСУХКМТВНіІ", "aeopcyxkmtbhAEOPCYXKMTBHiI")
-_NAME_OK_RE = re.compile(r"^[A-Za-z\u10d0-\u10ff\s'’\-.]+$")
+# The 33 letters of modern Georgian (ა..ჰ): the archaic ones after ჰ have no romanization and would stay
+# Georgian in the Latin name.
+_NAME_OK_RE = re.compile(r"^[A-Za-z\u10d0-\u10f0\s'’\-.]+$")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 NAME_MAX = 100
 
@@ -93,10 +95,10 @@ def name(value: Any, notes: Notes, target: str) -> tuple[str, str, str]:
     if has_georgian(cleaned):
         if _LATIN_RE.search(cleaned):
             raise Problem(_("the name mixes Georgian and Latin letters"), _("the name in one script"))
-        georgian, latin = cleaned, romanize(cleaned)
+        georgian, latin, key = cleaned, romanize(cleaned), fold(cleaned)
     else:
-        georgian, latin = "", cleaned if not cleaned.isupper() and not cleaned.islower() else cleaned.title()
-    key = fold(latin)
+        latin = cleaned if not cleaned.isupper() and not cleaned.islower() else cleaned.title()
+        georgian, key = "", fold(latin)
     if not key:  # "-", "." or an apostrophe: a placeholder for a name nobody knew, not a name
         raise Problem(_("the name has no letters"), _("the name in Georgian or Latin letters"))
     if max(len(georgian), len(latin)) > NAME_MAX:  # the columns hold 100; Latin spells some letters with three

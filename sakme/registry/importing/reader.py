@@ -61,8 +61,8 @@ def open_table(path: Path, *, delimiter: str | None = None, display_name: str | 
     if path.suffix.lower() in (".xlsx", ".xlsm") or magic == b"\xd0\xcf\x11\xe0":
         raise FileRefused(_("%(f)s is not a readable XLSX workbook (an old .xls file, or damaged). Save it as "
                             "“Excel Workbook (.xlsx)” or “CSV UTF-8” and import it again.") % {"f": name})
-    if magic[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in start:
-        # UTF-16 without a BOM shows as NUL bytes between the letters; no UTF-8 text holds NUL.
+    if magic[:2] in (b"\xff\xfe", b"\xfe\xff") or start.count(b"\x00") > len(start) // 8:
+        # UTF-16 without a BOM: NUL bytes between the letters (a stray NUL in text is dropped by the cleaners).
         raise FileRefused(_("%(f)s is saved as UTF-16. Save it as “CSV UTF-8” and import it again.") % {"f": name})
     return _open_csv(path, name, size, delimiter)
 
@@ -78,6 +78,7 @@ def _open_csv(path: Path, name: str, size: int, delimiter: str | None) -> Table:
     if not header_line.strip():
         raw.close()
         raise FileRefused(_("%(f)s has an empty first line; the first line must name the columns.") % {"f": name})
+    header_line = header_line.replace("\x00", "")
     delimiter = delimiter or sniff_delimiter(header_line)
     headers = next(csv.reader([header_line], delimiter=delimiter))
 
