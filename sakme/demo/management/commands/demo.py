@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sakme.demo import services
+from sakme.demo.casework import demo_cases_load
 from sakme.demo.generator import generate
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         load = sub.add_parser("load", help="migrate, load reference data and the population, create demo users")
         load.add_argument("--persons", type=int, default=20000)
         load.add_argument("--seed", type=int, default=2026)
+        load.add_argument("--cases", type=int, default=None, help="job seekers with case histories (default: 1 in 10)")
         serve = sub.add_parser("serve", help="serve on 127.0.0.1 with the background worker")
         serve.add_argument("--port", type=int, default=8000)
 
@@ -51,6 +53,9 @@ class Command(BaseCommand):
         self.stdout.write("reference data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         services.demo_population_load(persons=options["persons"], seed=options["seed"], log=self.stdout.write)
         credentials = services.demo_users_create()
+        made = demo_cases_load(cases=options["cases"] or options["persons"] // 10, seed=options["seed"])
+        if made:
+            self.stdout.write(f"case histories: {made}")
         self.stdout.write(self.style.SUCCESS("\nDemo users (user name / password):"))
         for username, password in credentials.items():
             self.stdout.write(f"  {username:<22} {password}")
