@@ -12,3 +12,7 @@ def main(argv: list[str] | None = None) -> int:
 
     execute_from_command_line(argv if argv is not None else sys.argv)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
