@@ -79,11 +79,17 @@ class ReferralDecisionForm(forms.Form):
 
 
 class PlacementForm(forms.Form):
-    vacancy = forms.ModelChoiceField(label=_("Vacancy"), required=False,
-                                     queryset=Vacancy.objects.select_related("employer"))
+    vacancy = forms.ModelChoiceField(label=_("Vacancy"), required=False, queryset=Vacancy.objects.none())
     started_on = forms.DateField(label=_("Start date"), initial=_today, widget=DateInput)
     wage_gel = forms.DecimalField(label=_("Monthly wage (GEL)"), required=False, max_digits=9, decimal_places=2)
     contract = forms.ChoiceField(label=_("Contract"), choices=Placement.Contract.choices)
+
+    def __init__(self, *args: object, unit_id: int | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        vacancies = Vacancy.objects.select_related("employer")
+        # On the case page: the unit's open vacancies; when posted, any vacancy the service will check.
+        self.fields["vacancy"].queryset = (  # type: ignore[attr-defined]
+            vacancies.filter(unit_id=unit_id, status=Vacancy.Status.OPEN) if unit_id else vacancies)
 
 
 class FollowUpForm(forms.Form):

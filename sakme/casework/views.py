@@ -63,7 +63,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "session_form": SessionForm(prefix="s"), "plan_form": PlanForm(prefix="plan"),
         "action_formset": PlanActionFormSet(prefix="a"),
         "referral_form": ReferralForm(prefix="r", unit_id=case.unit_id),
-        "placement_form": PlacementForm(prefix="p"),
+        "placement_form": PlacementForm(prefix="p", unit_id=case.unit_id),
         # Forms repeated once per row carry no ids (labels wrap their fields instead).
         "follow_up_form": FollowUpForm(auto_id=False), "decision_form": ReferralDecisionForm(auto_id=False),
     }
