@@ -16,6 +16,7 @@ from sakme.casework import access as casework_access
 from sakme.casework import selectors as casework_selectors
 from sakme.casework.models import State
 from sakme.geo.access import unit_scope_for_user, units_get_for_user
+from sakme.geo.models import TerritorialUnit
 from sakme.geo.selectors import units_with_model_on
 from sakme.registry import selectors as registry_selectors
 from sakme.registry.access import persons_for_user
@@ -53,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         on_model = units_with_model_on(date=today)
         context["model_units"] = on_model.count()
-        context["all_units"] = units_get_for_user(user).model.objects.filter(is_active=True).count()
+        context["all_units"] = TerritorialUnit.objects.filter(is_active=True).count()
         context["by_region"] = list(on_model.values("region__name_en", "region__name_ka").annotate(n=Count("pk"))
                                     .order_by("-n"))
         context["persons_total"] = Person.objects.count() if user.role == Role.ANALYST else None
