@@ -57,6 +57,7 @@ STAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("registered_at", "date", "text"),
 )
 STAGE_NAMES = tuple(c[0] for c in STAGE_COLUMNS)
+STAGE_INDEXED = ("source_key", "personal_number", "household_key")  # what the batch checks and matching look up
 # Person columns fed from the stage: (person column, stage column, text column?)
 PERSON_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("given_name_ka", "given_name_ka", True),
@@ -345,7 +346,7 @@ class PersonImport:
                     chunk.clear()
             if chunk:
                 raw.executemany(sql, chunk)
-        for column in ("source_key", "personal_number", "person_id", "household_key"):
+        for column in STAGE_INDEXED:
             cursor.execute(f"CREATE INDEX {STAGE}_{column} ON {STAGE} ({column})")
         cursor.execute(f"ANALYZE {STAGE}")
 
@@ -438,9 +439,14 @@ class PersonImport:
             [], "source_key",
             _("describes the same person as row %(other)s"), _("one row per person"))
         if self.pg:
+            # Matching is done: the stage's indexes would only slow down rewriting its rows (joins from here on
+            # are hash joins over the whole stage).
+            for column in STAGE_INDEXED:
+                cursor.execute(f"DROP INDEX {STAGE}_{column}")
             cursor.execute(
                 f"UPDATE {STAGE} SET is_new = 1, person_id = nextval(pg_get_serial_sequence('registry_person', 'id')) "
                 f"WHERE person_id IS NULL")
+            cursor.execute(f"ANALYZE {STAGE}")
         else:
             cursor.execute("SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'registry_person'), 0), "
                            "COALESCE((SELECT MAX(id) FROM registry_person), 0))")
@@ -560,6 +566,7 @@ class PersonImport:
         with connection.cursor() as cursor:
             if self.pg:
                 cursor.execute("SELECT pg_advisory_xact_lock(7270001)")  # one import at a time
+                cursor.execute("SET LOCAL work_mem = '256MB'")  # hash joins over the stage stay in memory
             self._create_stage(cursor)
             self._load_stage(cursor, self._clean_rows(table, columns, lookups))
             if self.outcome.rows == 0:
