@@ -13,7 +13,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Role in sakme"), {"fields": ("role", "preferred_language")}),
     )
     add_fieldsets = (

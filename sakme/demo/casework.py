@@ -46,13 +46,13 @@ def _employers(rng: random.Random, units: list[TerritorialUnit]) -> dict[int, li
     Employer.objects.bulk_create(employers, ignore_conflicts=True)
     by_unit: dict[int, list[Vacancy]] = {}
     titles = dict(Occupation.objects.filter(code__in=OCCUPATIONS).values_list("code", "title_ka"))
-    for employer in Employer.objects.filter(unit__in=units):
+    for employer in Employer.objects.filter(unit__in=units).select_related("unit"):
         for _ in range(3):
             opened = START + dt.timedelta(days=rng.randrange((timezone.localdate() - START).days))
             code = rng.choice(OCCUPATIONS)
             vacancies.append(Vacancy(employer=employer, unit_id=employer.unit_id, occupation_id=code,
                                      title=titles[code][:200],
-                                     municipality_id=employer.municipality_id, opened_on=opened,
+                                     municipality_id=employer.unit.municipality_id, opened_on=opened,
                                      positions=rng.randint(1, 5), wage_gel=rng.randrange(600, 3000, 50)))
     Vacancy.objects.bulk_create(vacancies)
     for vacancy in Vacancy.objects.filter(unit__in=units):
