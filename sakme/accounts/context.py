@@ -17,4 +17,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "perms_admin": can(Capability.ADMIN_SITE),
         "perms_case_work": can(Capability.CASE_WORK),
         "perms_employer_services": can(Capability.EMPLOYER_SERVICES),
+        "perms_linkage": can(Capability.LINKAGE_REVIEW),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from sakme.api.auth import AUTH
-from sakme.api.routers import casework, geo, registry
+from sakme.api.routers import casework, geo, linkage, registry
 
 api = NinjaAPI(
     title="sakme API",
@@ -18,3 +18,4 @@ api = NinjaAPI(
 api.add_router("/", registry.router)
 api.add_router("/", geo.router)
 api.add_router("/", casework.router)
+api.add_router("/", linkage.router)

@@ -1,0 +1,106 @@
+"""Scoring pairs with a trained model and sorting them: accepted, for review, or dropped.
+
+Every pair at or above the upper threshold is linked automatically, except where a record has a better
+candidate in the same other source: across two sources a person has one record each, so the weaker of two
+competing links goes to review instead. Pairs between the thresholds go to review; the rest are dropped
+(the prediction itself filters at the lower threshold, so they are never materialised).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+from splink import Linker
+
+from sakme.linkage import specification
+from sakme.linkage.backends import SPLINK_LOG_LEVEL, Backend
+from sakme.linkage.training import Inputs
+
+PREDICTIONS = "predictions"
+SCORED = "scored_pairs"
+TF_COLUMNS = ("given_name", "given_key", "family_name", "family_key")
+CONFLICT_VALUE = 0.5
+
+
+def with_current_rules(model: dict[str, Any], link: bool, dialect: str) -> dict[str, Any]:
+    """The model with today's blocking rules: the ones the pre-run check counted (m and u are the model's)."""
+    rules = specification.settings_for("link_only" if link else "dedupe_only").create_settings_dict(dialect)
+    return {**model, "blocking_rules_to_generate_predictions": rules["blocking_rules_to_generate_predictions"]}
+
+
+def score(backend: Backend, inputs: Inputs, model: dict[str, Any], *, lower: float) -> Linker:
+    """Score all blocked pairs of the scope into the DuckDB table PREDICTIONS."""
+    linker = Linker(inputs.frames, with_current_rules(model, inputs.link, backend.dialect), log_level=SPLINK_LOG_LEVEL)
+    predictions = linker.inference.predict(threshold_match_probability=lower, warning_mode="never")
+    backend.to_duckdb(predictions, PREDICTIONS)
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return linker
+
+
+def score_new(backend: Backend, existing: Inputs, new: Inputs, model: dict[str, Any], *, lower: float) -> bool:
+    """Score the new records against the existing ones and among themselves (DuckDB), into PREDICTIONS.
+
+    Term frequencies come from existing and new records together, as a full run would compute them.
+    False when there was nothing to compare.
+    """
+    con = backend.con
+    linker = Linker(existing.frames, with_current_rules(model, existing.link, backend.dialect),
+                    log_level=SPLINK_LOG_LEVEL)
+    for column in TF_COLUMNS:
+        table = f"tf_lookup_{column}"
+        con.execute(f"""
+            CREATE OR REPLACE TABLE {table} AS
+            SELECT {column}, count(*) / sum(count(*)) OVER () AS tf_{column}
+            FROM (SELECT {column} FROM {existing.table} UNION ALL SELECT {column} FROM {new.table})
+            WHERE {column} IS NOT NULL GROUP BY {column}""")
+        linker.table_management.register_term_frequency_lookup(backend.db_api.register(table, table_name=table),
+                                                               column)
+    parts = []
+    if existing.frames and new.frames:
+        between = linker.inference.predict_between(existing.frames, new.frames, threshold_match_probability=lower,
+                                                   warning_mode="never")
+        parts.append(between)
+    if len(new.frames) > 1 or (new.frames and not new.link):
+        within = linker.inference.predict_within(new.frames if new.link else new.frames[0],
+                                                 threshold_match_probability=lower, warning_mode="never")
+        parts.append(within)
+    if not parts:
+        return False
+    union = " UNION ALL BY NAME ".join(f"SELECT * FROM {p.physical_name}" for p in parts)
+    con.execute(f"CREATE OR REPLACE TABLE {PREDICTIONS} AS {union}")
+    return True
+
+
+def classify(con: duckdb.DuckDBPyConnection, model: dict[str, Any], *, upper: float, link: bool) -> int:
+    """PREDICTIONS -> SCORED(record_a, record_b, probability, match_weight, comparisons, status, value)."""
+    names = [c["output_column_name"] for c in model["comparisons"]]
+    columns = {row[0] for row in con.execute(f"DESCRIBE {PREDICTIONS}").fetchall()}
+    parts = []
+    for name in names:
+        weight = f"mw_{name}" + (f" + coalesce(mw_tf_adj_{name}, 0)" if f"mw_tf_adj_{name}" in columns else "")
+        parts.append(f"\"{name}\" := [CAST(gamma_{name} AS DOUBLE), round({weight}, 3)]")
+    mutual = "rank_l = 1 AND rank_r = 1" if link else "TRUE"
+    source_l, source_r = (("source_dataset_l", "source_dataset_r") if "source_dataset_r" in columns
+                          else ("NULL", "NULL"))
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {SCORED} AS
+        WITH ranked AS (
+            SELECT *,
+                row_number() OVER (PARTITION BY unique_id_l, {source_r}
+                                   ORDER BY match_probability DESC, unique_id_r) AS rank_l,
+                row_number() OVER (PARTITION BY unique_id_r, {source_l}
+                                   ORDER BY match_probability DESC, unique_id_l) AS rank_r
+            FROM {PREDICTIONS}
+            WHERE unique_id_l <> unique_id_r
+        )
+        SELECT least(unique_id_l, unique_id_r) AS record_a, greatest(unique_id_l, unique_id_r) AS record_b,
+               match_probability AS probability, match_weight,
+               CAST(to_json(struct_pack({', '.join(parts)})) AS VARCHAR) AS comparisons,
+               CASE WHEN match_probability >= {upper} AND {mutual} THEN 'auto_accepted' ELSE 'review' END AS status,
+               CASE WHEN match_probability >= {upper} THEN {CONFLICT_VALUE}
+                    ELSE least(match_probability, 1 - match_probability) END AS value
+        FROM ranked
+        QUALIFY row_number() OVER (PARTITION BY record_a, record_b ORDER BY match_probability DESC) = 1
+    """)
+    return int(con.execute(f"SELECT count(*) FROM {SCORED}").fetchall()[0][0])
