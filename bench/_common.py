@@ -25,8 +25,12 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = BENCH / "out"
 VAR = OUT / "var"  # SAKME_VAR_DIR of the workers: the importer's copies of the file land here, not in var/
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The sakme code measured: the working tree, or a frozen snapshot of a commit (`python bench/_common.py snapshot`
+# writes one under bench/out/ and prints the BENCH_CODE to set), so that work going on in the tree meanwhile
+# does not change the code under measurement halfway through a run.
+CODE = Path(os.environ.get("BENCH_CODE") or ROOT).resolve()
+if str(CODE) not in sys.path:
+    sys.path.insert(0, str(CODE))
 
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DEFAULT_SEED = 2026
@@ -105,8 +109,9 @@ def run_worker(script: str, task: str, url: str, **kwargs: Any) -> dict[str, Any
     # would tax the row-by-row django-import-export far more than the set-based importer.
     env = {**os.environ, "DATABASE_URL": url, "SAKME_DEBUG": "0", "SAKME_SECRET_KEY": "bench-only-not-a-secret",
            "SAKME_VAR_DIR": str(VAR),
-           "DJANGO_SETTINGS_MODULE": "sakme.settings", "PYTHONPATH": str(ROOT)}
+           "DJANGO_SETTINGS_MODULE": "sakme.settings", "PYTHONPATH": str(CODE), "BENCH_CODE": str(CODE)}
     command = [sys.executable, str(BENCH / script), "--worker", task, "--args", json.dumps(kwargs)]
+    load_before = _load()
     proc = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
     found = [line[len(MARK):] for line in proc.stdout.splitlines() if line.startswith(MARK)]
     for line in proc.stdout.splitlines():
@@ -115,7 +120,16 @@ def run_worker(script: str, task: str, url: str, **kwargs: Any) -> dict[str, Any
     if proc.returncode != 0 or not found:
         raise RuntimeError(f"worker {script} {task} failed (exit {proc.returncode}); see its output above")
     result: dict[str, Any] = json.loads(found[-1])
+    # Other work on the machine skews the figures: keep the 1-minute load average around each measurement.
+    result["load_1min_before_after"] = [load_before, _load()]
     return result
+
+
+def _load() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def worker_main(tasks: dict[str, Callable[..., dict[str, Any]]], argv: Sequence[str]) -> None:
@@ -147,6 +161,7 @@ def machine(kinds: Sequence[str]) -> dict[str, str]:
 
     info = {
         "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "code": code_version(),
         "cpu": f"{os.cpu_count()} logical CPU(s), {platform.processor() or platform.machine()}"
                + _cpu_model(),
         "ram": f"{psutil.virtual_memory().total / 2**30:.1f} GiB",
@@ -157,7 +172,7 @@ def machine(kinds: Sequence[str]) -> dict[str, str]:
     if "postgres" in kinds:
         version = _pg_admin("SHOW server_version")[0][0]
         settings = {r[0]: r[1] for r in _pg_admin(
-            "SELECT name, setting || COALESCE(unit, '') FROM pg_settings WHERE name IN "
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
             "('shared_buffers', 'work_mem', 'maintenance_work_mem', 'max_wal_size', 'synchronous_commit')")}
         info["postgresql"] = f"{version} ({', '.join(f'{k}={v}' for k, v in sorted(settings.items()))})"
     try:
@@ -166,6 +181,38 @@ def machine(kinds: Sequence[str]) -> dict[str, str]:
     except OSError:
         pass
     return info
+
+
+def code_version() -> str:
+    """The commit measured, and whether the working tree's sakme/ differs from it."""
+    marker = CODE / ".bench-commit"
+    if marker.is_file():
+        return f"{marker.read_text().strip()} (snapshot in {CODE.relative_to(ROOT) if CODE.is_relative_to(ROOT) else CODE})"
+    try:
+        commit = subprocess.run(["git", "-C", str(CODE), "log", "-1", "--format=%h %cd", "--date=format:%Y-%m-%d %H:%M"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(CODE), "status", "--porcelain", "--", "sakme"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + (" + uncommitted changes in sakme/" if dirty else "")
+
+
+def snapshot() -> Path:
+    """Copy the committed tree (git archive HEAD) under bench/out/code-<commit>/ and return its path."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cd", "--date=format:%Y-%m-%d %H:%M"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    target = OUT / f"code-{commit.split()[0]}"
+    if not target.is_dir():
+        partial = OUT / f".partial-code-{os.getpid()}"
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "sakme", "templates", "static"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(partial)], input=archive, check=True)
+        (partial / ".bench-commit").write_text(commit + "\n")
+        partial.rename(target)
+    return target
 
 
 def _cpu_model() -> str:
@@ -204,3 +251,10 @@ def _cell(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["snapshot"]:
+        print(f"BENCH_CODE={snapshot()}")
+    else:
+        raise SystemExit("usage: python bench/_common.py snapshot")

@@ -115,8 +115,27 @@ def _timed_phases() -> dict[str, float]:
     return phases
 
 
+def _progress_writes() -> list[float]:
+    """Record when the importer's progress file is written (the import page marks a batch whose file is older
+    than STALE_AFTER_SECONDS as interrupted)."""
+    from sakme.registry.importing.progress import Progress
+
+    writes: list[float] = []
+    original = Progress.update
+
+    def update(self: Any, *args: Any, **kwargs: Any) -> None:
+        before = self._last
+        original(self, *args, **kwargs)
+        if self._last != before:
+            writes.append(time.perf_counter())
+
+    Progress.update = update  # type: ignore[method-assign]
+    return writes
+
+
 def task_sakme(path: str, truncate: bool = True) -> dict[str, Any]:
     from django.conf import settings
+    from django.db import connection
 
     from sakme.registry import services
     from sakme.registry.forms import MAPPINGS_DIR
@@ -127,11 +146,27 @@ def task_sakme(path: str, truncate: bool = True) -> dict[str, Any]:
     else:
         _settle()
     phases = _timed_phases()
+    writes = _progress_writes()
     mapping = load_mapping_file(MAPPINGS_DIR / "ssa.toml")
+    statements: list[tuple[float, str]] = []
+
+    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        # Observation only: the duration of every statement the importer sends through Django's cursor
+        # (not the COPY of the stage, which goes to the driver's cursor directly).
+        begun = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((time.perf_counter() - begun, " ".join(sql.split())))
+
     rss_before = c.rss_mb()
     started = time.perf_counter()
-    batch = services.import_file(actor=None, source_code="ssa", path=Path(path), mapping=mapping)
+    with connection.execute_wrapper(timer):
+        batch = services.import_file(actor=None, source_code="ssa", path=Path(path), mapping=mapping)
     seconds = time.perf_counter() - started
+    ended = time.perf_counter()
+    marks = [started, *writes, ended]
+    gap = max((b - a, i) for i, (a, b) in enumerate(zip(marks, marks[1:])))
     peak = c.peak_rss_mb()
     Path(batch.file_path).unlink(missing_ok=True)  # the importer's stored copy (bench/out/var/imports)
     for leftover in Path(settings.SAKME_IMPORT_DIR).glob("*.progress.json"):
@@ -145,6 +180,8 @@ def task_sakme(path: str, truncate: bool = True) -> dict[str, Any]:
         "unchanged": batch.unchanged, "errors": batch.error_count, "warnings": batch.warning_count,
         "households": Household.objects.count(), "enrolments": Enrolment.objects.count(),
         "rss_before_mb": rss_before, "peak_rss_mb": peak, "phases": phases,
+        "progress_gap_s": gap[0], "progress_gap_is_last": gap[1] == len(marks) - 2,
+        "slowest_statements": [(round(t, 2), sql[:200]) for t, sql in sorted(statements, reverse=True)[:12]],
     }
 
 
@@ -330,6 +367,9 @@ def task_status() -> dict[str, Any]:
             "last_batch_status": last.status if last else None}
 
 
+PHASES = ["store copy + sha256", "read + clean + stage (COPY/executemany) + stage indexes", "duplicate checks",
+          "match", "write persons + source records + households (all)",
+          "  of which households, memberships, enrolments", "finish (batch, problems, audit)"]
 TASKS = {"setup": task_setup, "sakme": task_sakme, "plain": task_plain, "import_export": task_import_export,
          "status": task_status}
 
@@ -354,8 +394,17 @@ def sakme_import(kind: str, url: str, path: Path, *, truncate: bool = True) -> d
           f"({result['rate']:,.0f} rows/s), peak RSS {result['peak_rss_mb']:.0f} MB; created {result['created']:,}, "
           f"updated {result['updated']:,}, unchanged {result['unchanged']:,}, warnings {result['warnings']:,}, "
           f"errors {result['errors']:,}")
-    for label, seconds in result["phases"].items():
-        print(f"        {label:<58} {seconds:8.1f} s")
+    phases = result["phases"]
+    order = sorted(phases, key=lambda label: PHASES.index(label) if label in PHASES else len(PHASES))
+    for label in order:
+        print(f"        {label:<58} {phases[label]:8.1f} s")
+    other = result["seconds"] - sum(s for label, s in phases.items() if not label.startswith(" "))
+    print(f"        {'other (lookups, commit with deferred FK checks, ...)':<58} {other:8.1f} s")
+    if "progress_gap_s" in result:
+        print(f"        longest time without a progress write: {result['progress_gap_s']:.1f} s"
+              + (" (the last one: up to the commit's end)" if result["progress_gap_is_last"] else ""))
+    for seconds, sql in result.get("slowest_statements", [])[:6]:
+        print(f"        {seconds:6.1f} s  {sql[:110]}")
     return result
 
 

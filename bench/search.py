@@ -1,0 +1,303 @@
+"""Search benchmark: person_search latency on a registry of N persons imported by sakme.
+
+    python bench/search.py --persons 1000000 [--db postgres|sqlite|both] [--queries 300]
+
+Uses the database left by bench/import_persons.py (bench_import on PostgreSQL, bench/out/bench_import.sqlite3
+on SQLite) when it holds exactly N persons from a sakme import; otherwise generates the file and imports it
+first. Then, in one subprocess per database, as a data-steward user created for the bench, it times
+`sakme.registry.selectors.person_search` (which also writes the AccessEvents of the persons it returns: part of
+the cost) for queries sampled from the data, in equal shares of six kinds, shuffled:
+
+  ka         Georgian family name + given name              "ბერიძე ნინო"
+  latin      romanized names (with or without apostrophes)  "Nino Beridze", "T'q'eshelashvili Kakha"
+  variant    a common transliteration variant               "xaraisvili giorgi" (kh->x, shvili->svili, ts->c, ...)
+  typo       a one-letter typo in the family name           "berudze nino"
+  pn         a personal number                              "01001012345"
+  pn_prefix  the first 4 to 8 digits of one                 "010010"
+
+and prints p50 / p95 / p99 per kind and overall (target p95 <= 100 ms), with how often the sampled person was
+among the results (the search returns 25 at most, so for common names that share is below 100 % by design).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import _common as c
+import import_persons
+
+SCRIPT = "search.py"
+KINDS = ("ka", "latin", "variant", "typo", "pn", "pn_prefix")
+TARGET_P95_MS = 100.0
+WARMUP = 12
+# Spelling variants people type, each undone by sakme.common.georgian.fold (applied to the lower-case name).
+VARIANTS = (("kh", "x"), ("shvili", "svili"), ("shvili", "schvili"), ("shvili", "chvili"), ("ts", "c"),
+            ("ts", "tz"), ("sh", "sch"), ("ch", "tsh"), ("gh", "g"), ("j", "dzh"), ("q", "k"), ("v", "w"),
+            ("ia", "iya"), ("t", "th"), ("p", "ph"), ("zh", "j"))
+LETTERS = "abdegiklmnoprstuvz"
+
+
+# ======================================================================================================
+# worker side
+# ======================================================================================================
+
+def _variant(name: str, rng: random.Random, rejected: dict[str, int]) -> str | None:
+    """The name with one usual spelling variant, kept only when fold() maps it back onto the original.
+
+    A variant that fold() does not undo is counted in `rejected` (e.g. "t"->"th" inside "ts", which nobody
+    writes; a kh->x or shvili->svili there would be a folding bug).
+    """
+    from sakme.common.georgian import fold
+
+    lower = name.replace("'", "").lower()
+    options = [(a, b) for a, b in VARIANTS if a in lower]
+    rng.shuffle(options)
+    for old, new in options:
+        at = rng.choice([i for i in range(len(lower)) if lower.startswith(old, i)])
+        variant = lower[:at] + new + lower[at + len(old):]
+        if fold(variant) == fold(lower):
+            return variant
+        label = f"{old}->{new}"
+        rejected[label] = rejected.get(label, 0) + 1
+    return None
+
+
+def _typo(name: str, rng: random.Random) -> str | None:
+    from sakme.common.georgian import fold
+
+    lower = name.replace("'", "").lower()
+    if len(lower) < 4:
+        return None
+    for _attempt in range(20):
+        at = rng.randrange(1, len(lower))  # the first letter is kept: people rarely mistype it
+        how = rng.choice(("substitute", "delete", "insert"))
+        if how == "substitute":
+            typo = lower[:at] + rng.choice(LETTERS) + lower[at + 1:]
+        elif how == "delete":
+            typo = lower[:at] + lower[at + 1:]
+        else:
+            typo = lower[:at] + rng.choice(LETTERS) + lower[at:]
+        if fold(typo) != fold(lower):
+            return typo
+    return None
+
+
+def _queries(count: int, rng: random.Random,
+             rejected: dict[str, int]) -> list[tuple[str, str, int, str, str]]:
+    """(kind, query, id and name of the person it was drawn from), `count` in all, equal shares per kind."""
+    from django.db.models import Max, Min
+
+    from sakme.registry.models import Person
+
+    bounds = Person.objects.aggregate(low=Min("id"), high=Max("id"))
+    per_kind = math.ceil(count / len(KINDS))
+    wanted = {kind: per_kind for kind in KINDS}
+    out: list[tuple[str, str, int, str, str]] = []
+    while any(wanted.values()):
+        ids = [rng.randint(bounds["low"], bounds["high"]) for _ in range(200)]
+        persons = Person.objects.filter(pk__in=ids).order_by("pk").only(
+            "id", "personal_number", "given_name_ka", "family_name_ka", "given_name_lat", "family_name_lat",
+            "given_key", "family_key")
+        for p in persons:
+            kind = rng.choice([k for k, n in wanted.items() if n])
+            query: str | None
+            if kind == "ka":
+                query = f"{p.family_name_ka} {p.given_name_ka}" if p.family_name_ka else None
+            elif kind == "latin":
+                given, family = p.given_name_lat, p.family_name_lat
+                if rng.random() < 0.5:
+                    given, family = given.replace("'", ""), family.replace("'", "")
+                query = f"{given} {family}" if rng.random() < 0.5 else f"{family} {given}"
+            elif kind == "variant":
+                family = _variant(p.family_name_lat, rng, rejected)
+                query = f"{family} {p.given_name_lat.replace(chr(39), '').lower()}" if family else None
+            elif kind == "typo":
+                family = _typo(p.family_name_lat, rng)
+                query = f"{family} {p.given_name_lat.replace(chr(39), '').lower()}" if family else None
+            elif kind == "pn":
+                query = p.personal_number
+            else:
+                query = p.personal_number[:rng.randint(4, 8)] if p.personal_number else None
+            if query:
+                out.append((kind, query, p.pk, f"{p.given_name_lat} {p.family_name_lat}",
+                            f"{p.family_key}|{p.given_key}"))
+                wanted[kind] -= 1
+            if not any(wanted.values()):
+                break
+    rng.shuffle(out)
+    return out[:count]
+
+
+def task_analyze() -> dict[str, Any]:
+    """What autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) would eventually do after a bulk import."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in ("registry_person", "registry_sourcerecord", "registry_household", "registry_membership",
+                          "registry_enrolment", "audit_accessevent"):
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+        else:
+            cursor.execute("ANALYZE")
+    return {"seconds": time.perf_counter() - started}
+
+
+def task_search(queries: int, seed: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from sakme.accounts.models import User
+    from sakme.accounts.roles import Role
+    from sakme.audit.models import AccessEvent
+    from sakme.registry.models import Person
+    from sakme.registry.selectors import person_search
+
+    user, _created = User.objects.get_or_create(username="bench-steward",
+                                                defaults={"role": Role.DATA_STEWARD, "is_active": True})
+    if user.role != Role.DATA_STEWARD:
+        user.role = Role.DATA_STEWARD
+        user.save(update_fields=["role"])
+    rng = random.Random(seed)
+    rejected: dict[str, int] = {}
+    planned = _queries(queries + WARMUP, rng, rejected)
+    warmup, timed = planned[:WARMUP], planned[WARMUP:]
+    for _kind, query, _pid, _name, _keys in warmup:
+        person_search(user=user, query=query)
+    events_before = AccessEvent.objects.count()
+    results = []
+    for kind, query, person_id, name, keys in timed:
+        started = time.perf_counter()
+        found = person_search(user=user, query=query)
+        ms = (time.perf_counter() - started) * 1000
+        ids = [p.pk for p in found.persons]
+        same_name = any(f"{p.family_key}|{p.given_key}" == keys for p in found.persons)
+        results.append({"kind": kind, "query": query, "person": name, "ms": ms, "results": len(ids),
+                        "hit": person_id in ids, "name_hit": person_id in ids or same_name, "fuzzy": found.fuzzy})
+    return {"timings": results, "persons": Person.objects.count(), "vendor": connection.vendor,
+            "variants_not_folded": rejected,
+            "access_events_written": AccessEvent.objects.count() - events_before, "peak_rss_mb": c.peak_rss_mb()}
+
+
+TASKS = {"search": task_search, "analyze": task_analyze}
+
+
+# ======================================================================================================
+# driver side
+# ======================================================================================================
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def ensure_database(kind: str, persons: int, seed: int, keep_file: bool) -> str:
+    """The import bench's database when it holds N persons imported by sakme; else a fresh import."""
+    url = c.database_url(kind, import_persons.DB_NAME)
+    if c.database_exists(kind, import_persons.DB_NAME):
+        try:
+            status = c.run_worker("import_persons.py", "status", url)
+        except RuntimeError:
+            status = {}
+        if status.get("persons") == persons and status.get("last_batch_rows") == persons \
+                and status.get("last_batch_status") == "succeeded":
+            print(f"  {kind}: reusing {import_persons.DB_NAME} ({persons:,} persons imported by sakme)")
+            return url
+    path, _generated = c.ssa_file(persons, seed)
+    print(f"  {kind}: importing {persons:,} persons first ({path})")
+    url, _setup = import_persons.prepare(kind, import_persons.DB_NAME, path)
+    import_persons.sakme_import(kind, url, path)
+    if not keep_file:
+        c.remove_ssa_file(path)
+    return url
+
+
+def summarise(timings: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    rows = []
+    for kind in (*KINDS, "all"):
+        chosen = [t for t in timings if kind == "all" or t["kind"] == kind]
+        if not chosen:
+            continue
+        ms = [t["ms"] for t in chosen]
+        rows.append((kind, len(chosen), percentile(ms, 50), percentile(ms, 95), percentile(ms, 99), max(ms),
+                     f"{100 * sum(t['hit'] for t in chosen) / len(chosen):.0f} %",
+                     f"{100 * sum(t.get('name_hit', t['hit']) for t in chosen) / len(chosen):.0f} %",
+                     f"{100 * sum(t['results'] == 0 for t in chosen) / len(chosen):.0f} %",
+                     sum(t["fuzzy"] for t in chosen)))
+    return rows
+
+
+def report(kind: str, label: str, result: dict[str, Any]) -> None:
+    rows = summarise(result["timings"])
+    print(f"\n{kind}, {label} ({result['persons']:,} persons; {result['access_events_written']:,} access events "
+          f"written)")
+    print(c.table(rows, ("kind", "queries", "p50 ms", "p95 ms", "p99 ms", "max ms", "person found", "name found",
+                         "no result", "fuzzy")))
+    overall = rows[-1][3]
+    verdict = "met" if overall <= TARGET_P95_MS else f"MISSED by {overall - TARGET_P95_MS:.0f} ms"
+    print(f"  overall p95 {overall:.1f} ms: target p95 <= {TARGET_P95_MS:.0f} ms {verdict}")
+    slowest = sorted(result["timings"], key=lambda t: -t["ms"])[:5]
+    print("  slowest: " + "; ".join(f"{t['kind']} {t['query']!r} {t['ms']:.0f} ms" for t in slowest))
+    missed = [t for t in result["timings"] if not t["name_hit"] and t["kind"] in ("variant", "typo")]
+    if missed:
+        print("  name queries that found no one of that name: "
+              + "; ".join(f"{t['query']!r} (for {t['person']})" for t in missed))
+    if result["variants_not_folded"]:
+        print("  spelling variants fold() did not map back (not used as queries): "
+              + ", ".join(f"{k} x{v}" for k, v in sorted(result["variants_not_folded"].items())))
+
+
+PASSES = (("as_imported", "as the import left the tables"),
+          ("analyzed", "after VACUUM ANALYZE / ANALYZE of the tables"))
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=c.DEFAULT_SEED)
+    parser.add_argument("--keep-file", action="store_true", help="keep a file generated for a first import")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="skip the second pass (after VACUUM ANALYZE on PostgreSQL, ANALYZE on SQLite)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    kinds = ["postgres", "sqlite"] if args.db == "both" else [args.db]
+    info = c.machine(kinds)
+    c.print_machine(info)
+    out: dict[str, Any] = {}
+    for kind in kinds:
+        print(f"\n== {kind} ==")
+        url = ensure_database(kind, args.persons, args.seed, args.keep_file)
+        out[kind] = {"as_imported": c.run_worker(SCRIPT, "search", url, queries=args.queries, seed=args.seed)}
+        if not args.no_analyze:
+            out[kind]["analyze"] = c.run_worker(SCRIPT, "analyze", url)
+            print(f"  {kind}: statistics gathered in {out[kind]['analyze']['seconds']:.1f} s")
+            out[kind]["analyzed"] = c.run_worker(SCRIPT, "search", url, queries=args.queries, seed=args.seed)
+    print("\n" + "=" * 100)
+    print(f"search benchmark: person_search on {args.persons:,} persons, {args.queries} queries per pass "
+          f"(after {WARMUP} warm-up queries), as a data steward (nationwide scope); the same queries in both passes")
+    c.print_machine(info)
+    for kind in kinds:
+        for key, label in PASSES:
+            if key in out[kind]:
+                report(kind, label, out[kind][key])
+    target = args.json or c.OUT / f"search-{args.persons}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    target.write_text(json.dumps({"machine": info, "persons": args.persons, "results": out}, indent=2,
+                                 ensure_ascii=False))
+    print(f"\nfigures written to {target}")
+
+
+if __name__ == "__main__":
+    if "--worker" in sys.argv:
+        c.worker_main(TASKS, sys.argv)
+    else:
+        main(sys.argv[1:])
