@@ -14,7 +14,9 @@ from typing import Any
 
 from django.conf import settings
 
-STALE_AFTER_SECONDS = 120
+# Long set-based statements of a national-size import write no progress for a minute or two; only a much longer
+# silence means the process died.
+STALE_AFTER_SECONDS = 900
 
 
 def progress_path(batch_id: int) -> Path:
