@@ -5,11 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sakme.casework.models import Case, CounsellingSession, Outcome, Placement, PlanAction, Referral
+from sakme.common.forms import DateInput
 from sakme.employment.models import Availability, Education, Occupation, TrainingProgramme, Vacancy
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _today() -> object:

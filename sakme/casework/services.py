@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
+from sakme.casework.clocks import add_months
 from sakme.casework.models import (
     Case,
     CaseEvent,
@@ -36,17 +37,6 @@ from sakme.geo.models import TerritorialUnit
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _locked(actor: Any, case_id: int, expected_version: int | None,
@@ -99,7 +89,7 @@ def case_transition(*, actor: Any, case_id: int, action: str, expected_version: 
     case.version += 1
     case.save()
     if transition.target == State.FOLLOW_UP:
-        FollowUp.objects.bulk_create(FollowUp(case=case, months=m, due_on=_add_months(day, m))
+        FollowUp.objects.bulk_create(FollowUp(case=case, months=m, due_on=add_months(day, m))
                                      for m in FOLLOW_UP_MONTHS)
     CaseEvent.objects.create(case=case, action=action, from_state=before, to_state=case.state,
                              by=actor if actor else None, note=note)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sakme.audit import services as audit
+from sakme.casework.clocks import add_months
 from sakme.casework.models import (
     Case,
     CaseEvent,
@@ -23,7 +24,6 @@ from sakme.casework.models import (
     Referral,
     State,
 )
-from sakme.casework.services import _add_months
 from sakme.employment.models import Employer, JobSeeker, Occupation, Sector, Vacancy
 from sakme.geo.models import StaffPost, TerritorialUnit
 from sakme.registry.models import Person
@@ -139,11 +139,11 @@ def _histories(rng: random.Random, cases: list[Case], vacancies: dict[int, list[
             steps.append(("record_outcome" if len(steps) == 4 else "end_early", State.OUTCOME))
             if case.outcome in (Outcome.EMPLOYED, Outcome.IN_TRAINING):
                 steps.append(("start_follow_up", State.FOLLOW_UP))
-                follow_ups += [FollowUp(case=case, months=m, due_on=_add_months(day, m),
-                                        done_on=_add_months(day, m) if _add_months(day, m) <= today else None,
+                follow_ups += [FollowUp(case=case, months=m, due_on=add_months(day, m),
+                                        done_on=add_months(day, m) if add_months(day, m) <= today else None,
                                         still_in_work_or_training=rng.random() < 0.8)
                                for m in (3, 6, 12)]
-                if _add_months(day, 12) > today:
+                if add_months(day, 12) > today:
                     case.state = State.FOLLOW_UP
                 else:
                     steps.append(("close", State.CLOSED))

@@ -4,12 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sakme.common.forms import DateInput
 from sakme.employment.models import Education, Occupation, Sector
 from sakme.geo.models import Municipality
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class EmployerForm(forms.Form):

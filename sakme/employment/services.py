@@ -41,11 +41,12 @@ def occupations_load(*, actor: Any, path: Path = ISCO_FILE) -> int:
     fresh = [Occupation(code=g["code"], level=g["level"], parent_id=g["parent"], title_ka=g["title_ka"],
                         title_en=g["title_en"]) for g in groups if g["code"] not in existing]
     Occupation.objects.bulk_create(sorted(fresh, key=lambda o: o.level))
-    changed = [o for g in groups if (o := existing.get(g["code"])) and
-               (o.title_ka, o.title_en) != (g["title_ka"], g["title_en"])]
-    for o in changed:
-        g = next(x for x in groups if x["code"] == o.code)
-        o.title_ka, o.title_en = g["title_ka"], g["title_en"]
+    changed = []
+    for g in groups:
+        o = existing.get(g["code"])
+        if o is not None and (o.title_ka, o.title_en) != (g["title_ka"], g["title_en"]):
+            o.title_ka, o.title_en = g["title_ka"], g["title_en"]
+            changed.append(o)
     Occupation.objects.bulk_update(changed, ["title_ka", "title_en"])
     audit.record(actor=actor, action="occupations.load", entity_type="employment.occupation",
                  changes={"created": len(fresh), "updated": len(changed)})

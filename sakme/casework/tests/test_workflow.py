@@ -188,3 +188,13 @@ def test_a_vacancy_referral_needs_consent(staff, case, vacancy):
     with pytest.raises(DomainError, match="agree"):
         services.referral_create(actor=staff["counsellor"], case_id=case.pk, kind=Referral.Kind.VACANCY,
                                  vacancy=vacancy, referred_on=DAY)
+
+
+@pytest.mark.parametrize("day,months,due", [
+    (dt.date(2025, 1, 31), 1, dt.date(2025, 2, 28)), (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+    (dt.date(2025, 11, 30), 3, dt.date(2026, 2, 28)), (dt.date(2025, 3, 3), 12, dt.date(2026, 3, 3)),
+])  # fmt: skip
+def test_follow_up_dates_fall_on_the_same_day_or_the_month_end(day, months, due):
+    from sakme.casework.clocks import add_months
+
+    assert add_months(day, months) == due
