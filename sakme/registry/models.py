@@ -47,7 +47,7 @@ class Person(Versioned):
                                          choices=DisabilityStatus.choices)
     # The source whose values the person's fields carry; other sources only fill what is blank.
     primary_source = models.ForeignKey("SourceSystem", on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="+")
+                                       related_name="+", db_index=False)  # a handful of values: no index
 
     class Meta:
         verbose_name = _("person")
@@ -56,10 +56,10 @@ class Person(Versioned):
             models.UniqueConstraint(fields=["personal_number"], condition=models.Q(personal_number__isnull=False),
                                     name="person_unique_personal_number"),
         ]
+        # Name search reads ranges of one key in the order of both (and id, for a stable order), from either end.
         indexes = [
-            models.Index(fields=["family_key", "given_key"], name="person_family_given"),
-            models.Index(fields=["given_key"], name="person_given"),
-            models.Index(fields=["unit"], name="person_unit"),
+            models.Index(fields=["family_key", "given_key", "id"], name="person_family_given"),
+            models.Index(fields=["given_key", "family_key", "id"], name="person_given_family"),
         ]
 
     def __str__(self) -> str:
@@ -78,8 +78,32 @@ class Person(Versioned):
         return latin if self.full_name != latin else f"{self.given_name_ka} {self.family_name_ka}".strip()
 
 
+class NameKey(models.Model):
+    """Every folded name key that occurs, once: where the typo-tolerant search looks for near spellings.
+
+    A few thousand rows however many persons there are; the importer adds the keys it writes, and a key no
+    longer used does no harm (it only finds no one).
+    """
+
+    class Kind(models.TextChoices):
+        GIVEN = "g", _("given name")
+        FAMILY = "f", _("family name")
+
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    key = models.CharField(max_length=100)
+    length = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="namekey_unique")]
+        indexes = [models.Index(fields=["kind", "length"], name="namekey_length")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
 class Household(TimeStamped):
-    source = models.ForeignKey("SourceSystem", on_delete=models.PROTECT, related_name="households")
+    # The unique (source, key) constraint serves look-ups by source: no separate index.
+    source = models.ForeignKey("SourceSystem", on_delete=models.PROTECT, related_name="households", db_index=False)
     key = models.CharField(_("household code"), max_length=40)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, null=True, blank=True,
@@ -117,7 +141,6 @@ class Membership(TimeStamped):
     class Meta:
         verbose_name = _("household membership")
         verbose_name_plural = _("household memberships")
-        indexes = [models.Index(fields=["household"], name="membership_household")]
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.household_id} ({self.relation})"
@@ -133,7 +156,8 @@ class EnrolmentStatus(models.TextChoices):
 class Enrolment(TimeStamped):
     """A household's assessment in the Targeted Social Assistance programme (one per assessment date)."""
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="enrolments")
+    # Covered by the unique (household, assessment date) constraint.
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="enrolments", db_index=False)
     rating_score = models.PositiveIntegerField(_("rating score"))
     assessment_date = models.DateField(_("assessment date"))
     status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices,
@@ -231,7 +255,8 @@ class ImportProblem(models.Model):
 class SourceRecord(models.Model):
     """A person as one source system holds them: its key and its own values, for traceability and linkage."""
 
-    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="records")
+    # Covered by the unique (source, key) constraint.
+    source = models.ForeignKey(SourceSystem, on_delete=models.PROTECT, related_name="records", db_index=False)
     key = models.CharField(_("key in the source"), max_length=64)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="source_records")
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
@@ -241,7 +266,8 @@ class SourceRecord(models.Model):
     family_name = models.CharField(max_length=100, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, blank=True)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     db_index=False)  # what the source said; never searched by
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=20, blank=True)
     registered_at = models.DateField(null=True, blank=True)
@@ -250,7 +276,6 @@ class SourceRecord(models.Model):
         verbose_name = _("source record")
         verbose_name_plural = _("source records")
         constraints = [models.UniqueConstraint(fields=["source", "key"], name="sourcerecord_unique_key")]
-        indexes = [models.Index(fields=["person"], name="sourcerecord_person")]
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.key}"

@@ -80,8 +80,9 @@ def import_batch_create(*, actor: Any, source_code: str, file: IO[bytes], file_n
 def import_batches_mark_interrupted() -> int:
     """Batches left 'running' by a process that died: nothing of theirs was written; say so."""
     stale = [b.pk for b in ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING) if is_stale(b.pk)]
-    return ImportBatch.objects.filter(pk__in=stale).update(status=ImportBatch.Status.INTERRUPTED,
-                                                           finished_at=timezone.now())
+    # Only rows still running: a batch that finished meanwhile keeps its outcome.
+    return ImportBatch.objects.filter(pk__in=stale, status=ImportBatch.Status.RUNNING).update(
+        status=ImportBatch.Status.INTERRUPTED, finished_at=timezone.now())
 
 
 def import_batch_run(*, batch_id: int, actor: Any = None) -> ImportBatch:

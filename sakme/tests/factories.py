@@ -14,6 +14,7 @@ from sakme.accounts.models import User
 from sakme.accounts.roles import Role
 from sakme.common.georgian import fold, romanize
 from sakme.geo.models import Region, StaffPost, TerritorialUnit
+from sakme.registry import name_keys
 from sakme.registry.models import Person, SourceSystem
 
 PASSWORD = "correct-horse-battery"
@@ -61,13 +62,15 @@ def person(*, given: str = "ნინო", family: str = "ბერიძე", u
            personal_number: str | None = None, **extra: object) -> Person:
     """A person as an import would have written it (keys folded, Latin derived)."""
     unit_obj = TerritorialUnit.objects.get(code=unit)
-    return Person.objects.create(
+    created = Person.objects.create(
         personal_number=personal_number or f"{next(_numbers):011d}",
         given_name_ka=given, family_name_ka=family, given_name_lat=romanize(given), family_name_lat=romanize(family),
         given_key=fold(given), family_key=fold(family), birth_date=birth or dt.date(1990, 5, 17), sex="F",
         unit=unit_obj, municipality=unit_obj.municipality,
         primary_source=SourceSystem.objects.get(code="ssa"), **extra,
     )
+    name_keys.refresh()
+    return created
 
 
 def sign_in(client: Client, user: User) -> Client:

@@ -13,7 +13,8 @@ import pytest
 from sakme.audit.models import AuditEvent
 from sakme.registry import services
 from sakme.registry.importing.mapping import load_mapping_file, parse_map_option
-from sakme.registry.models import Enrolment, Household, ImportBatch, Membership, Person, SourceRecord
+from sakme.registry.models import Enrolment, Household, ImportBatch, Membership, NameKey, Person, SourceRecord
+from sakme.registry.selectors import person_search
 
 HEADER = ["chanaceris_id", "piradi_nomeri", "saxeli", "gvari", "dabadebis_tarigi", "sqesi", "municipaliteti",
           "misamarti", "ojaxis_kodi", "natesauri_kavshiri", "sareitingo_qula", "shefasebis_tarigi", "statusi"]
@@ -149,3 +150,11 @@ def test_mapping_files_shipped_with_sakme_load():
     names = {p.stem: load_mapping_file(p) for p in folder.glob("*.toml")}
     assert {"ssa", "worknet"} <= set(names)
     assert names["worknet"].source == "worknet" and "personal_number" in names["worknet"].lenient
+
+
+def test_imported_names_are_found_with_typos(tmp_path, staff):
+    NameKey.objects.all().delete()
+    run(write_csv(tmp_path / "ssa.csv", ROWS))
+    assert set(NameKey.objects.filter(kind="f").values_list("key", flat=True)) == {"berize", "kapanaze"}
+    result = person_search(user=staff["data_steward"], query="Kapamadze Mariam")
+    assert result.fuzzy and [p.personal_number for p in result.persons] == ["01001012347"]

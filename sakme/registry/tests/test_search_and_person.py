@@ -49,6 +49,28 @@ def test_typos_are_forgiven_and_said_so(people, staff, query, who):
     assert result.fuzzy and people[who].pk in [p.pk for p in result.persons]
 
 
+def test_a_typo_in_the_first_letter_is_forgiven_too(people, staff):
+    # "Karaishvili" for Kharaishvili: kh folds to x, so the first letter of the key is the one mistyped.
+    result = person_search(user=staff["counsellor"], query="Karaishvili Giorgi")
+    assert result.fuzzy and [p.pk for p in result.persons] == [people["giorgi"].pk]
+
+
+def test_fuzzy_results_come_closest_first(staff):
+    # 30 persons one edit further from the query than the one typed almost exactly: she must not be crowded out.
+    for _ in range(30):
+        person(given="ნინი", family="კაპანაძე")
+    nino = person(given="ნინო", family="კაპანაძე")
+    result = person_search(user=staff["counsellor"], query="Kapamadze Nino")
+    assert result.fuzzy and result.persons[0].pk == nino.pk and len(result.persons) == 25
+
+
+def test_a_common_name_gives_the_first_page_in_a_stable_order_once_each(staff):
+    many = [person(given="ნინო", family="ბერიძე").pk for _ in range(30)]
+    for query in ("Beridze Nino", "nino beridze", "ბერიძე", "Nino Berid"):
+        found = [p.pk for p in person_search(user=staff["counsellor"], query=query).persons]
+        assert found == many[:25], query
+
+
 def test_search_sees_only_the_users_units_and_logs_what_it_showed(people, staff):
     found = person_search(user=staff["counsellor"], query="ბერიძე").persons
     assert people["elsewhere"].pk not in [p.pk for p in found]
