@@ -7,6 +7,7 @@ session and the scored pairs come back the same way.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from django.utils.translation import gettext as _
 from splink import DuckDBAPI
 
 from sakme.common.errors import DomainError
@@ -56,18 +58,18 @@ class Backend:
     @classmethod
     def _open_spark(cls, con: duckdb.DuckDBPyConnection) -> Backend:
         try:
-            from pyspark.sql import SparkSession
-            from splink.backends.spark import SparkAPI, similarity_jar_location
+            from splink.backends.spark import SparkAPI
         except ImportError as exc:
-            raise DomainError("The Spark engine needs pyspark: install sakme with the 'spark' extra "
-                              "(pip install 'sakme[spark]').") from exc
-        # Local mode unless the environment points pyspark at a cluster (SPARK_REMOTE, spark-defaults.conf).
-        spark = (SparkSession.builder.master("local[*]").appName("sakme-linkage")
-                 .config("spark.jars", similarity_jar_location())
-                 .config("spark.sql.shuffle.partitions", "8").getOrCreate())
-        folder = conf.work_dir() / f"spark-{uuid.uuid4().hex}"
+            raise DomainError(_("The Spark engine needs pyspark: install sakme with the 'spark' extra "
+                                "(pip install 'sakme[spark]').")) from exc
+        spark = spark_session()
+        folder = conf.spark_dir() / f"run-{uuid.uuid4().hex}"
         folder.mkdir()
-        return cls(con=con, engine=Engine.SPARK, db_api=SparkAPI(spark_session=spark), spark=spark, folder=folder)
+        # Splink writes its intermediate tables (blocked pairs, comparison vectors, predictions) as Parquet under
+        # the checkpoint folder: removed with the run's folder, nothing of a run stays in the JVM after it.
+        spark.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
+        db_api = SparkAPI(spark_session=spark, break_lineage_method="parquet")
+        return cls(con=con, engine=Engine.SPARK, db_api=db_api, spark=spark, folder=folder)
 
     @property
     def dialect(self) -> str:
@@ -99,5 +101,41 @@ class Backend:
             self.con.execute(f"CREATE OR REPLACE TABLE {duck_table} AS SELECT * FROM {splink_frame.physical_name}")
 
     def close(self) -> None:
+        if self.spark is not None:
+            for table in self.spark.catalog.listTables():
+                if table.isTemporary:
+                    self.spark.catalog.dropTempView(table.name)
+            if conf.spark_master().startswith("local"):
+                self.spark.stop()  # local mode: the memory goes back to the worker between runs
+            self.spark = None
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def spark_session() -> Any:
+    """The Spark session of the deployment's settings (local mode unless SAKME_LINKAGE_SPARK_MASTER says).
+
+    In local mode Spark runs in one JVM beside the worker, on the deployment's threads, with the driver's heap
+    as its memory and its scratch files (shuffle, spill, warehouse, JVM temp) under the Spark folder.
+    """
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    master, scratch = conf.spark_master(), conf.spark_dir()
+    for part in ("local", "warehouse", "tmp"):
+        (scratch / part).mkdir(exist_ok=True)
+    builder = (SparkSession.builder.master(master).appName("sakme-linkage")
+               .config("spark.jars", similarity_jar_location())  # Splink's jaro_winkler, damerau_levenshtein
+               .config("spark.driver.memory", conf.spark_memory())
+               .config("spark.local.dir", str(scratch / "local"))
+               .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
+               .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={scratch / 'tmp'}")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false"))
+    if master.startswith("local"):
+        builder = (builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                   .config("spark.sql.shuffle.partitions", str(4 * (conf.threads() or os.cpu_count() or 2))))
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark

@@ -7,10 +7,18 @@ SAKME_LINKAGE_MAX_PAIRS   refuse a run whose blocking rules would make more cand
 SAKME_LINKAGE_U_PAIRS     random pairs sampled to estimate how often non-matches agree (1 million)
 SAKME_LINKAGE_THREADS     DuckDB threads (default: all cores)
 SAKME_LINKAGE_MEMORY      DuckDB memory limit, e.g. "3GB" (default: DuckDB's own, 80 % of RAM)
+SAKME_LINKAGE_SPARK_MASTER    where the Spark engine runs (default "local[N]", N = SAKME_LINKAGE_THREADS or
+                              every core: Spark inside the process); "spark://host:7077", "yarn", ... for a cluster
+SAKME_LINKAGE_SPARK_MEMORY    the Spark driver's heap (default "2g"; in local mode it is the whole of Spark)
+SAKME_LINKAGE_SPARK_DIR       where records travel to Spark and back as Parquet, and Spark checkpoints (default
+                              var/linkage/spark); on a cluster, a folder every executor sees at the same path
+
+The Spark settings may also come from the environment variables of the same names.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -44,5 +52,22 @@ def memory_limit() -> str | None:
 def work_dir() -> Path:
     """Where linkage keeps its temporary files and the prepared records for incremental linking."""
     folder = Path(settings.VAR_DIR) / "linkage"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def spark_master() -> str:
+    value = getattr(settings, "SAKME_LINKAGE_SPARK_MASTER", None) or os.environ.get("SAKME_LINKAGE_SPARK_MASTER")
+    return str(value) if value else f"local[{threads() or '*'}]"
+
+
+def spark_memory() -> str:
+    value = getattr(settings, "SAKME_LINKAGE_SPARK_MEMORY", None) or os.environ.get("SAKME_LINKAGE_SPARK_MEMORY")
+    return str(value) if value else "2g"
+
+
+def spark_dir() -> Path:
+    value = getattr(settings, "SAKME_LINKAGE_SPARK_DIR", None) or os.environ.get("SAKME_LINKAGE_SPARK_DIR")
+    folder = Path(value) if value else work_dir() / "spark"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+from django.utils.translation import gettext as _
 from splink import Linker
 
+from sakme.common.errors import DomainError
 from sakme.linkage import specification
 from sakme.linkage.backends import SPLINK_LOG_LEVEL, Backend
 from sakme.linkage.training import Inputs
@@ -24,9 +26,28 @@ CONFLICT_VALUE = 0.5
 
 
 def with_current_rules(model: dict[str, Any], link: bool, dialect: str) -> dict[str, Any]:
-    """The model with today's blocking rules: the ones the pre-run check counted (m and u are the model's)."""
-    rules = specification.settings_for("link_only" if link else "dedupe_only").create_settings_dict(dialect)
-    return {**model, "blocking_rules_to_generate_predictions": rules["blocking_rules_to_generate_predictions"]}
+    """The model with today's blocking rules (the ones the pre-run check counted), in `dialect`'s SQL.
+
+    m, u, term frequencies and the prior are the model's. A model trained on one engine runs on the other: its
+    levels' SQL is written anew for the engine from the specification, level by level.
+    """
+    current = specification.settings_for("link_only" if link else "dedupe_only").create_settings_dict(dialect)
+    model = {**model, "blocking_rules_to_generate_predictions": current["blocking_rules_to_generate_predictions"]}
+    if model.get("sql_dialect", dialect) == dialect:
+        return model
+    stored_names = [c["output_column_name"] for c in model["comparisons"]]
+    if stored_names != [c["output_column_name"] for c in current["comparisons"]] or any(
+            [lv.get("label_for_charts") for lv in stored["comparison_levels"]]
+            != [lv.get("label_for_charts") for lv in fresh["comparison_levels"]]
+            for stored, fresh in zip(model["comparisons"], current["comparisons"], strict=True)):
+        raise DomainError(_("The model compares records differently from this version of sakme: train a new "
+                            "model (retrain) to run it on %(e)s.") % {"e": dialect})
+    comparisons = [
+        {**stored, "comparison_levels": [{**level, "sql_condition": fresh_level["sql_condition"]}
+                                         for level, fresh_level in zip(stored["comparison_levels"],
+                                                                       fresh["comparison_levels"], strict=True)]}
+        for stored, fresh in zip(model["comparisons"], current["comparisons"], strict=True)]
+    return {**model, "comparisons": comparisons, "sql_dialect": dialect}
 
 
 def score(backend: Backend, inputs: Inputs, model: dict[str, Any], *, lower: float) -> Linker:
