@@ -21,6 +21,7 @@ ROMANIZATION: dict[str, str] = {
 
 # Mtavruli (capital) letters U+1C90.. map onto Mkhedruli U+10D0..; fold them first.
 _MTAVRULI = str.maketrans({chr(0x1C90 + i): chr(0x10D0 + i) for i in range(0x1CBA - 0x1C90 + 1)})
+_MTAVRULI_RE = re.compile("[\u1c90-\u1cba]")
 _ROMAN_TABLE = str.maketrans({**ROMANIZATION})
 _ROMAN_TABLE_PLAIN = str.maketrans({k: v.replace("'", "") for k, v in ROMANIZATION.items()})
 _GEORGIAN_RE = re.compile("[\u10a0-\u10ff\u1c90-\u1cbf\u2d00-\u2d2f]")
@@ -45,7 +46,12 @@ def has_georgian(text: str) -> bool:
 
 def normalize(text: str) -> str:
     """NFC, Mtavruli folded to Mkhedruli, inner whitespace collapsed, ends stripped."""
-    text = unicodedata.normalize("NFC", text).translate(_MTAVRULI)
+    # Most cells (digits, dates, Latin, plain Mkhedruli) need neither step: test for them in C first.
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        if _MTAVRULI_RE.search(text):
+            text = text.translate(_MTAVRULI)
     return " ".join(text.split())
 
 

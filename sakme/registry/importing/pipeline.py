@@ -579,6 +579,10 @@ class PersonImport:
             if self.pg:
                 cursor.execute("SELECT pg_advisory_xact_lock(7270001)")  # one import at a time
                 cursor.execute("SET LOCAL work_mem = '256MB'")  # hash joins over the stage stay in memory
+            else:
+                # The person indexes take random-order keys: past SQLite's 2 MB page cache every insert reads
+                # pages back from disk. A bounded 128 MB for this connection (memory stays flat with file size).
+                cursor.execute("PRAGMA cache_size = -131072")
             self._create_stage(cursor)
             self._load_stage(cursor, self._clean_rows(table, columns, lookups))
             if self.outcome.rows == 0:

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import itertools
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sakme.common.georgian import fold, has_georgian, romanize
+from sakme.common.georgian import fold, has_georgian, normalize, romanize
 from sakme.demo.generator import SSA_HEADER
 from sakme.geo.models import Municipality
 from sakme.registry import services
@@ -282,6 +283,15 @@ def test_fold_ignores_apostrophes_and_case(text, inserts):
 @example("სშჰ")
 def test_fold_is_idempotent(text):
     assert fold(fold(text)) == fold(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), georgian_text, st.text(st.sampled_from("e\u0301\u1c9c\u10dc \t\u00a0a1"))))
+def test_normalize_skips_only_steps_that_would_change_nothing(text):
+    # The fast path (ASCII, already NFC, no Mtavruli) must give what the three steps in full give.
+    full = " ".join(unicodedata.normalize("NFC", text).translate(
+        {c: c - 0x1C90 + 0x10D0 for c in range(0x1C90, 0x1CBB)}).split())
+    assert normalize(text) == full
 
 
 def test_fold_ignores_the_acute_accent_used_as_an_apostrophe():
