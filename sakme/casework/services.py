@@ -8,12 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
 from sakme.casework.clocks import add_months
+from sakme.casework.intakes import TAKING_A_PLACE, programme_referral_check
 from sakme.casework.models import (
     Case,
     CaseEvent,
@@ -144,6 +146,19 @@ def referral_create(*, actor: Any, case_id: int, kind: str, referred_on: dt.date
         raise DomainError(_("Choose an open vacancy."))
     if kind == Referral.Kind.VACANCY and consent_on is None:
         raise DomainError(_("The job seeker must agree before their details go to an employer."))
+    if kind not in Referral.Kind.values:
+        raise DomainError(_("Choose what to refer to: a vacancy, a training programme, supported employment or "
+                            "another social service."))
+    vacancy = vacancy if kind == Referral.Kind.VACANCY else None
+    if kind != Referral.Kind.TRAINING:
+        programme = None
+    elif programme is None:
+        raise DomainError(_("Choose the training programme."))
+    else:  # locked, so two referrals cannot take the intake's last place together
+        programme = TrainingProgramme.objects.select_for_update().get(pk=programme.pk)
+        if case.referrals.filter(programme=programme, status__in=TAKING_A_PLACE).exists():
+            raise DomainError(_("The job seeker is already referred to this programme."))
+        programme_referral_check(programme=programme, on=referred_on)
     referral = Referral.objects.create(case=case, kind=kind, vacancy=vacancy, programme=programme, service=service,
                                        referred_on=referred_on, consent_on=consent_on,
                                        sent_on=referred_on if kind == Referral.Kind.VACANCY else None)
@@ -275,6 +290,10 @@ def case_transfer(*, actor: Any, case_id: int, to_unit: TerritorialUnit, reason:
         raise DomainError(_("Only an open case can be transferred."))
     if to_unit.pk == case.unit_id:
         raise DomainError(_("Choose another unit."))
+    if not to_unit.is_active:
+        raise DomainError(_("That unit no longer works; choose another."))
+    if not reason.strip():
+        raise DomainError(_("Say why the case moves to another unit."))
     before = case.state
     case.state, case.outcome, case.closed_on, case.state_since = State.CLOSED, Outcome.TRANSFERRED, _today(), _today()
     case.version += 1
@@ -283,6 +302,8 @@ def case_transfer(*, actor: Any, case_id: int, to_unit: TerritorialUnit, reason:
                              by=actor if actor else None, note=reason)
     successor = Case.objects.create(job_seeker=case.job_seeker, unit=to_unit, state=before, opened_on=_today(),
                                     state_since=_today(), transferred_from=case)
+    # The job seeker is now served by the receiving unit: their profile moves with the case.
+    JobSeeker.objects.filter(pk=case.job_seeker_id).update(unit=to_unit, version=F("version") + 1)
     CaseEvent.objects.create(case=successor, action="transfer_in", from_state=before, to_state=before,
                              by=actor if actor else None, note=reason)
     audit.record(actor=actor, action="case.transfer", entity_type="casework.case", entity_id=case.pk,

@@ -56,6 +56,10 @@ class Availability(models.TextChoices):
     SEASONAL = "seasonal", _("seasonal")
 
 
+# Categories of a Georgian driving licence (as on the licence itself).
+DRIVING_LICENCE_CATEGORIES = ("A", "A1", "B", "B1", "BE", "C", "C1", "CE", "C1E", "D", "D1", "DE", "D1E", "T", "S")
+
+
 class JobSeeker(Versioned):
     """A person registered as looking for work: the profile counsellors work from."""
 
@@ -65,9 +69,12 @@ class JobSeeker(Versioned):
     education = models.CharField(_("education (ISCED)"), max_length=1, choices=Education.choices, blank=True)
     occupations_sought = models.ManyToManyField(Occupation, blank=True, related_name="+",
                                                 verbose_name=_("occupations sought"))
+    occupations_held = models.ManyToManyField(Occupation, blank=True, related_name="+",
+                                              verbose_name=_("occupations held"))
     skills = models.TextField(_("skills"), blank=True)
     languages = models.CharField(_("languages"), max_length=200, blank=True)
-    driving_licence = models.CharField(_("driving licence categories"), max_length=20, blank=True)
+    # Categories separated by commas ("B,C"), in the order of DRIVING_LICENCE_CATEGORIES.
+    driving_licence = models.CharField(_("driving licence categories"), max_length=60, blank=True)
     availability = models.CharField(_("availability"), max_length=16, choices=Availability.choices,
                                     default=Availability.FULL_TIME)
     preferred_municipalities = models.ManyToManyField(Municipality, blank=True, related_name="+",
@@ -85,18 +92,31 @@ class JobSeeker(Versioned):
     def __str__(self) -> str:
         return str(self.person)
 
+    @property
+    def driving_licence_categories(self) -> list[str]:
+        return [c for c in self.driving_licence.replace(" ", ",").split(",") if c]
+
 
 class WorkHistoryEntry(models.Model):
+    """One job the job seeker held; edited on its own (its version), without touching the profile's."""
+
     job_seeker = models.ForeignKey(JobSeeker, on_delete=models.CASCADE, related_name="work_history")
     occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="+")
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
     employer_name = models.CharField(_("employer"), max_length=200, blank=True)
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("to"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("work history entry")
         verbose_name_plural = _("work history")
-        ordering = ["-started_on"]
+        ordering = [models.F("started_on").desc(nulls_last=True), "-id"]
+        constraints = [
+            models.CheckConstraint(name="work_history_dates_in_order", condition=(
+                models.Q(started_on__isnull=True) | models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")))),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occupation_id} {self.employer_name}"
@@ -179,9 +199,15 @@ class Vacancy(Versioned):
 
 
 class TrainingProvider(TimeStamped):
+    """A college or training centre authorised to teach courses of the state programme."""
+
     name = models.CharField(_("name"), max_length=300)
     tax_id = models.CharField(_("tax identification number"), max_length=11, unique=True)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     class Meta:
         verbose_name = _("training provider")
@@ -194,17 +220,49 @@ class TrainingProvider(TimeStamped):
 class TrainingProgramme(TimeStamped):
     """A course of the state programme of vocational training, retraining and raising qualifications."""
 
-    provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="programmes")
-    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(TrainingProvider, on_delete=models.PROTECT, related_name="programmes",
+                                 verbose_name=_("training provider"))
+    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("occupation (ISCO-08)"))
     title = models.CharField(_("title"), max_length=300)
-    duration_weeks = models.PositiveSmallIntegerField(_("duration (weeks)"))
-    capacity = models.PositiveSmallIntegerField(_("places per intake"))
-    next_intake_on = models.DateField(_("next intake"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    duration_weeks = models.PositiveSmallIntegerField(_("duration (weeks)"), validators=[MinValueValidator(1)])
+    capacity = models.PositiveSmallIntegerField(_("places per intake"), validators=[MinValueValidator(1)])
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("training programme")
         verbose_name_plural = _("training programmes")
+        indexes = [models.Index(fields=["occupation"], name="programme_occupation")]
 
     def __str__(self) -> str:
         return self.title
+
+
+class TrainingIntake(models.Model):
+    """One start of a programme's course. A referral made on a day counts towards the first intake whose
+    applications are still open that day."""
+
+    programme = models.ForeignKey(TrainingProgramme, on_delete=models.CASCADE, related_name="intakes")
+    starts_on = models.DateField(_("starts on"))
+    applications_close_on = models.DateField(_("referrals accepted until"))
+    places = models.PositiveSmallIntegerField(_("places"), null=True, blank=True,
+                                              help_text=_("Leave empty for the programme's places per intake."))
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        ordering = ["applications_close_on", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "starts_on"], name="intake_unique_start"),
+            models.CheckConstraint(name="intake_applications_close_before_start",
+                                   condition=models.Q(applications_close_on__lte=models.F("starts_on"))),
+        ]
+        indexes = [models.Index(fields=["applications_close_on"], name="intake_applications_close")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.starts_on}"
+
+    @property
+    def capacity(self) -> int:
+        return self.places if self.places is not None else self.programme.capacity

@@ -1,4 +1,5 @@
-"""Writes of the employment app: occupations, job-seeker profiles, employers, vacancies. Each audited."""
+"""Writes of the employment app: occupations, job-seeker profiles and work history, employers, vacancies.
+Each checks permission and unit, refuses a stale version (concurrent edits are never lost), and is audited."""
 
 from __future__ import annotations
 
@@ -7,15 +8,26 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
-from sakme.common.errors import DomainError, PermissionDenied
-from sakme.employment.models import Employer, JobSeeker, Occupation, Vacancy
+from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
+from sakme.employment.models import (
+    DRIVING_LICENCE_CATEGORIES,
+    Availability,
+    Education,
+    Employer,
+    JobSeeker,
+    Occupation,
+    Vacancy,
+    WorkHistoryEntry,
+)
 from sakme.geo.access import unit_scope_for_user
-from sakme.geo.models import TerritorialUnit
+from sakme.geo.models import Municipality, TerritorialUnit
 from sakme.registry.models import Person
 
 ISCO_FILE = Path(__file__).parent / "data" / "isco08.json"
@@ -99,3 +111,183 @@ def vacancy_open(*, actor: Any, employer: Employer, occupation_code: str, title:
     audit.record(actor=actor, action="vacancy.open", entity_type="employment.vacancy", entity_id=vacancy.pk,
                  changes={"employer": employer.pk, "occupation": occupation_code, "title": title})
     return vacancy
+
+
+# What a profile edit may change: plain fields, and the sets of occupations and municipalities (by code).
+PROFILE_EDIT_FIELDS = ("registered_on", *PROFILE_FIELDS)
+PROFILE_SETS = ("occupations_sought", "occupations_held", "preferred_municipalities")
+# Free text about a person's health or circumstances: the audit says that it changed, not what it says.
+_PRIVATE_TEXT = frozenset({"accommodations"})
+
+
+def _occupations(codes: list[str], label: str) -> list[Occupation]:
+    wanted = sorted({c.strip() for c in codes if c and c.strip()})
+    found = list(Occupation.objects.filter(code__in=wanted, level=4))
+    missing = sorted(set(wanted) - {o.code for o in found})
+    if missing:
+        raise DomainError(_("%(field)s: %(codes)s is not an ISCO-08 unit group (4 digits, e.g. 5120).")
+                          % {"field": label, "codes": ", ".join(missing)})
+    return found
+
+
+def _municipalities(codes: list[str]) -> list[Municipality]:
+    wanted = sorted({c for c in codes if c})
+    found = list(Municipality.objects.filter(code__in=wanted))
+    missing = sorted(set(wanted) - {m.code for m in found})
+    if missing:
+        raise DomainError(_("Unknown municipality: %(codes)s.") % {"codes": ", ".join(missing)})
+    return found
+
+
+def driving_licence_normalise(value: str | list[str]) -> str:
+    """Categories as stored ("B,C"), in the licence's order; an unknown category is refused by name."""
+    given = value if isinstance(value, list) else value.replace(" ", ",").split(",")
+    wanted = {c.strip().upper() for c in given if c and c.strip()}
+    unknown = sorted(wanted - set(DRIVING_LICENCE_CATEGORIES))
+    if unknown:
+        raise DomainError(_("Driving licence: unknown category %(c)s (known: %(known)s).")
+                          % {"c": ", ".join(unknown), "known": ", ".join(DRIVING_LICENCE_CATEGORIES)})
+    return ",".join(c for c in DRIVING_LICENCE_CATEGORIES if c in wanted)
+
+
+def _check_profile_values(fields: dict[str, Any]) -> None:
+    today = timezone.localdate()
+    if "education" in fields and fields["education"] not in ("", *Education.values):
+        raise DomainError(_("Education: choose an ISCED level from 0 to 8."))
+    if "availability" in fields and fields["availability"] not in Availability.values:
+        raise DomainError(_("Availability: choose full time, part time, shifts or seasonal."))
+    for name in ("registered_on", "consent_data_processing_on", "consent_share_with_employers_on"):
+        day = fields.get(name)
+        if day is not None and day > today:
+            raise DomainError(_("%(field)s cannot be in the future.")
+                              % {"field": JobSeeker._meta.get_field(name).verbose_name})
+    if "registered_on" in fields and fields["registered_on"] is None:
+        raise DomainError(_("The registration date is required."))
+
+
+@transaction.atomic
+def job_seeker_update(*, actor: Any, job_seeker_id: int, expected_version: int | None, **changes: Any) -> JobSeeker:
+    """Change a job seeker's profile. Only the given fields change; a stale version is refused (someone else
+    saved in between), so neither edit is lost."""
+    unknown = set(changes) - set(PROFILE_EDIT_FIELDS) - set(PROFILE_SETS)
+    if unknown:
+        raise DomainError(_("Unknown profile fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    seeker = JobSeeker.objects.select_for_update().get(pk=job_seeker_id)
+    require(actor, Capability.CASE_WORK, seeker.unit_id)
+    if expected_version is not None and seeker.version != expected_version:
+        raise ConcurrentEdit(_("Someone else changed this profile a moment ago. Reload it and apply your change "
+                               "again."))
+    if "driving_licence" in changes:
+        changes["driving_licence"] = driving_licence_normalise(changes["driving_licence"])
+    for name in ("skills", "languages", "accommodations"):
+        if isinstance(changes.get(name), str):
+            changes[name] = changes[name].strip()
+    _check_profile_values(changes)
+    diff: dict[str, Any] = {}
+    for name in PROFILE_EDIT_FIELDS:
+        if name in changes and getattr(seeker, name) != changes[name]:
+            before = getattr(seeker, name)
+            diff[name] = "changed" if name in _PRIVATE_TEXT else [_plain(before), _plain(changes[name])]
+            setattr(seeker, name, changes[name])
+    sets = {"occupations_sought": lambda v: _occupations(v, _("Occupations sought")),
+            "occupations_held": lambda v: _occupations(v, _("Occupations held")),
+            "preferred_municipalities": _municipalities}
+    new_sets = {name: sets[name](list(changes[name])) for name in PROFILE_SETS if name in changes}
+    try:
+        seeker.full_clean(exclude=["person", "unit"])
+    except ValidationError as exc:
+        raise DomainError("; ".join(f"{JobSeeker._meta.get_field(f).verbose_name}: {' '.join(m)}"
+                                    for f, m in exc.message_dict.items())) from exc
+    for name, rows in new_sets.items():
+        manager = getattr(seeker, name)
+        before = sorted(o.code for o in manager.all())
+        after = sorted(o.code for o in rows)
+        if before != after:
+            manager.set(rows)
+            diff[name] = {"added": sorted(set(after) - set(before)), "removed": sorted(set(before) - set(after))}
+    if diff:
+        seeker.version += 1
+        seeker.save()
+        audit.record(actor=actor, action="job_seeker.update", entity_type="employment.jobseeker",
+                     entity_id=seeker.pk, changes=diff)
+    return seeker
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _entry_values(*, occupation_code: str, job_title: str, employer_name: str, started_on: dt.date | None,
+                  ended_on: dt.date | None) -> dict[str, Any]:
+    occupation = _occupations([occupation_code], _("Occupation"))
+    if not occupation:
+        raise DomainError(_("Choose the occupation (ISCO-08)."))
+    if started_on and ended_on and ended_on < started_on:
+        raise DomainError(_("The job cannot end before it started."))
+    today = timezone.localdate()
+    if (started_on and started_on > today) or (ended_on and ended_on > today):
+        raise DomainError(_("Work history is about the past: the dates cannot be in the future."))
+    return {"occupation": occupation[0], "job_title": job_title.strip(), "employer_name": employer_name.strip(),
+            "started_on": started_on, "ended_on": ended_on}
+
+
+def _entry_audit(entry: WorkHistoryEntry) -> dict[str, Any]:
+    return {"occupation": entry.occupation_id, "job_title": entry.job_title, "employer": entry.employer_name,
+            "from": _plain(entry.started_on), "to": _plain(entry.ended_on)}
+
+
+@transaction.atomic
+def work_history_add(*, actor: Any, job_seeker_id: int, occupation_code: str, job_title: str = "",
+                     employer_name: str = "", started_on: dt.date | None = None,
+                     ended_on: dt.date | None = None) -> WorkHistoryEntry:
+    """Add a job to the job seeker's work history (also counted among the occupations held)."""
+    seeker = JobSeeker.objects.select_for_update().get(pk=job_seeker_id)
+    require(actor, Capability.CASE_WORK, seeker.unit_id)
+    entry = WorkHistoryEntry.objects.create(job_seeker=seeker, **_entry_values(
+        occupation_code=occupation_code, job_title=job_title, employer_name=employer_name, started_on=started_on,
+        ended_on=ended_on))
+    seeker.occupations_held.add(entry.occupation)
+    audit.record(actor=actor, action="work_history.add", entity_type="employment.jobseeker", entity_id=seeker.pk,
+                 changes={"entry": entry.pk, **_entry_audit(entry)})
+    return entry
+
+
+def _entry_locked(actor: Any, entry_id: int, expected_version: int | None) -> WorkHistoryEntry:
+    entry = WorkHistoryEntry.objects.select_for_update().select_related("job_seeker").get(pk=entry_id)
+    require(actor, Capability.CASE_WORK, entry.job_seeker.unit_id)
+    if expected_version is not None and entry.version != expected_version:
+        raise ConcurrentEdit(_("Someone else changed this job in the work history a moment ago. Reload the page "
+                               "and apply your change again."))
+    return entry
+
+
+@transaction.atomic
+def work_history_change(*, actor: Any, entry_id: int, expected_version: int | None, occupation_code: str,
+                        job_title: str = "", employer_name: str = "", started_on: dt.date | None = None,
+                        ended_on: dt.date | None = None) -> WorkHistoryEntry:
+    """Correct one job of the work history; a stale version is refused."""
+    entry = _entry_locked(actor, entry_id, expected_version)
+    before = _entry_audit(entry)
+    for name, value in _entry_values(occupation_code=occupation_code, job_title=job_title,
+                                     employer_name=employer_name, started_on=started_on,
+                                     ended_on=ended_on).items():
+        setattr(entry, name, value)
+    entry.version += 1
+    entry.save()
+    entry.job_seeker.occupations_held.add(entry.occupation)
+    after = _entry_audit(entry)
+    audit.record(actor=actor, action="work_history.change", entity_type="employment.jobseeker",
+                 entity_id=entry.job_seeker_id,
+                 changes={"entry": entry.pk, **{k: [before[k], after[k]] for k in after if before[k] != after[k]}})
+    return entry
+
+
+@transaction.atomic
+def work_history_remove(*, actor: Any, entry_id: int, expected_version: int | None) -> None:
+    """Remove one job from the work history (a stale version is refused; the audit keeps what it said)."""
+    entry = _entry_locked(actor, entry_id, expected_version)
+    snapshot = _entry_audit(entry)
+    seeker_id = entry.job_seeker_id
+    entry.delete()
+    audit.record(actor=actor, action="work_history.remove", entity_type="employment.jobseeker", entity_id=seeker_id,
+                 changes={"entry": entry_id, **snapshot})

@@ -116,6 +116,7 @@ def test_in_training_needs_an_accepted_training_referral(staff, case):
                                                municipality=case.unit.municipality)
     programme = TrainingProgramme.objects.create(provider=provider, occupation_id="5120", title="Cooking",
                                                  duration_weeks=12, capacity=20)
+    programme.intakes.create(starts_on=DAY + dt.timedelta(days=30), applications_close_on=DAY + dt.timedelta(days=20))
     with pytest.raises(TransitionRefused, match="training"):
         go(staff, case, "record_outcome", outcome=Outcome.IN_TRAINING)
     referral = services.referral_create(actor=staff["counsellor"], case_id=case.pk, kind=Referral.Kind.TRAINING,
