@@ -1,14 +1,17 @@
 from django.urls import path
 
-from sakme.casework import shortlists, views
+from sakme.casework import programmes, shortlists, transfers, views
 
 app_name = "casework"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("register/<int:person_id>/", views.register, name="register"),
     path("group-sessions/new/", views.group_session_new, name="group_session_new"),
+    path("programmes/", programmes.programme_list, name="programmes"),
+    path("programmes/<int:programme_id>/", programmes.programme_detail, name="programme"),
     path("<int:case_id>/", views.case_detail, name="case"),
     path("<int:case_id>/do/<slug:action>/", views.transition, name="transition"),
+    path("<int:case_id>/transfer/", transfers.case_transfer, name="transfer"),
     path("<int:case_id>/sessions/", views.session_add, name="session_add"),
     path("<int:case_id>/plans/", views.plan_add, name="plan_add"),
     path("<int:case_id>/referrals/", views.referral_add, name="referral_add"),
