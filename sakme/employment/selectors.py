@@ -28,13 +28,19 @@ def work_history(*, job_seeker_id: int) -> QuerySet[WorkHistoryEntry]:
 
 def programmes(*, occupation: str = "", municipality: str = "",
                active_only: bool = True) -> QuerySet[TrainingProgramme]:
-    """Programmes of the state vocational training programme, filtered by occupation (an ISCO-08 code or the
-    start of one) and by the municipality of the provider; provider, municipality and occupation joined."""
+    """Programmes of the state vocational training programme, filtered by occupation (an ISCO-08 code or its
+    start, or words of the occupation's or the programme's title) and by the provider's municipality; provider,
+    municipality and occupation joined."""
     rows = TrainingProgramme.objects.select_related("provider__municipality", "occupation")
     if active_only:
         rows = rows.filter(is_active=True)
-    if occupation:
-        rows = rows.filter(occupation__code__startswith=occupation)
+    words = occupation.split()
+    if len(words) == 1 and words[0].isdigit():
+        rows = rows.filter(occupation__code__startswith=words[0])
+    else:
+        for word in words:
+            rows = rows.filter(Q(occupation__title_ka__icontains=word) | Q(occupation__title_en__icontains=word)
+                               | Q(title__icontains=word))
     if municipality:
         rows = rows.filter(provider__municipality__code=municipality)
     return rows.order_by("title", "pk")
