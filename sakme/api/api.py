@@ -5,12 +5,13 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from sakme.api.auth import AUTH
-from sakme.api.routers import casework, geo, linkage, registry
+from sakme.api.routers import casework, employment, geo, linkage, registry
 
 api = NinjaAPI(
     title="sakme API",
     version="1",
-    description="Registry, territorial units and (later) casework of the social service agency. "
+    description="Registry, territorial units, casework, job-seeker profiles and training programmes of the "
+    "social service agency. "
     "Authenticate with a session or with `Authorization: Bearer <token>`.",
     auth=AUTH,
     urls_namespace="api",
@@ -18,4 +19,5 @@ api = NinjaAPI(
 api.add_router("/", registry.router)
 api.add_router("/", geo.router)
 api.add_router("/", casework.router)
+api.add_router("/", employment.router)
 api.add_router("/", linkage.router)

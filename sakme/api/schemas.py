@@ -124,3 +124,135 @@ class VacancyOut(Schema):
     wage_gel: float | None
     status: str
     opened_on: dt.date
+
+
+class OccupationOut(Schema):
+    code: str
+    title_ka: str
+    title_en: str
+
+
+class WorkHistoryOut(Schema):
+    id: int
+    occupation: str
+    job_title: str
+    employer_name: str
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    version: int
+
+
+class JobSeekerOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    unit: str
+    registered_on: dt.date
+    education: str
+    occupations_sought: list[str]
+    occupations_held: list[str]
+    skills: str
+    languages: str
+    driving_licence: list[str]
+    availability: str
+    preferred_municipalities: list[str]
+    disability_status: str
+    accommodations: str
+    consent_data_processing_on: dt.date | None
+    consent_share_with_employers_on: dt.date | None
+    version: int
+    work_history: list[WorkHistoryOut]
+
+
+class JobSeekerPatch(Schema):
+    """Only the fields given change; `expected_version` is the version the client read (409 if stale)."""
+
+    expected_version: int
+    registered_on: dt.date | None = None
+    education: str | None = None
+    occupations_sought: list[str] | None = None
+    occupations_held: list[str] | None = None
+    skills: str | None = None
+    languages: str | None = None
+    driving_licence: list[str] | None = None
+    availability: str | None = None
+    preferred_municipalities: list[str] | None = None
+    accommodations: str | None = None
+    consent_data_processing_on: dt.date | None = None
+    consent_share_with_employers_on: dt.date | None = None
+
+
+class WorkHistoryIn(Schema):
+    occupation: str
+    job_title: str = ""
+    employer_name: str = ""
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+
+
+class WorkHistoryChange(WorkHistoryIn):
+    expected_version: int
+
+
+class IntakeOut(Schema):
+    starts_on: dt.date
+    applications_close_on: dt.date
+    places: int
+    taken: int
+    left: int
+    accepts_referrals: bool
+
+
+class ProgrammeOut(Schema):
+    id: int
+    title: str
+    occupation: str
+    occupation_title_ka: str
+    occupation_title_en: str
+    provider: str
+    provider_municipality: str
+    duration_weeks: int
+    capacity: int
+    is_active: bool
+    next_intake: IntakeOut | None
+
+
+class ProgrammeDetail(ProgrammeOut):
+    description: str
+    provider_address: str
+    provider_phone: str
+    provider_email: str
+    intakes: list[IntakeOut]
+    waiting_for_an_intake: int
+
+
+class TransferIn(Schema):
+    to_unit: str
+    reason: str
+    expected_version: int
+
+
+class TransferOut(Schema):
+    case: CaseOut
+    new_case_id: int
+    to_unit: str
+
+
+class ReferralIn(Schema):
+    kind: str
+    referred_on: dt.date
+    vacancy_id: int | None = None
+    programme_id: int | None = None
+    service: str = ""
+    consent: bool = False
+
+
+class ReferralOut(Schema):
+    id: int
+    case_id: int
+    kind: str
+    status: str
+    referred_on: dt.date
+    vacancy_id: int | None
+    programme_id: int | None
+    version: int

@@ -10,13 +10,26 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from sakme.api.schemas import CaseOut, ErrorOut, RegisterIn, SessionIn, TransitionIn, VacancyOut
+from sakme.api.schemas import (
+    CaseOut,
+    ErrorOut,
+    ReferralIn,
+    ReferralOut,
+    RegisterIn,
+    SessionIn,
+    TransferIn,
+    TransferOut,
+    TransitionIn,
+    VacancyOut,
+)
 from sakme.casework import access, services
-from sakme.casework.models import Case
+from sakme.casework.models import Case, Referral
 from sakme.casework.workflow import allowed_actions
 from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
 from sakme.employment.access import vacancies_for_user
+from sakme.employment.models import TrainingProgramme, Vacancy
 from sakme.employment.services import job_seeker_register
+from sakme.geo.models import TerritorialUnit
 from sakme.registry.access import person_get_for_user
 from sakme.registry.models import Person
 
@@ -37,7 +50,8 @@ def _call(fn: Callable[[], Any]) -> Any:
         return fn()
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    except (Case.DoesNotExist, Person.DoesNotExist):
+    except (Case.DoesNotExist, Person.DoesNotExist, TerritorialUnit.DoesNotExist, TrainingProgramme.DoesNotExist,
+            Vacancy.DoesNotExist):
         raise HttpError(404, "Not found in your units.") from None
     except ConcurrentEdit as exc:
         raise HttpError(409, str(exc)) from exc
@@ -80,6 +94,42 @@ def session_record(request: HttpRequest, case_id: int, payload: SessionIn) -> An
         services.session_record(actor=request.user, case_id=case_id, held_on=payload.held_on, kind=payload.kind,
                                 notes=payload.notes)
         return _case_out(Case.objects.select_related("job_seeker__person", "unit").get(pk=case_id))
+    return _call(run)
+
+
+@router.post("/cases/{case_id}/transfer", response={200: TransferOut, **ERRORS})
+def case_transfer(request: HttpRequest, case_id: int, payload: TransferIn) -> Any:
+    """Hand an open case to another unit (by the unit's code): this case closes as transferred, the receiving
+    unit continues a new case from the same state; 409 when the case changed since `expected_version`."""
+    def run() -> dict[str, Any]:
+        access.case_get_for_user(request.user, case_id, context=request.path)
+        unit = TerritorialUnit.objects.get(code=payload.to_unit)
+        successor = services.case_transfer(actor=request.user, case_id=case_id, to_unit=unit, reason=payload.reason,
+                                           expected_version=payload.expected_version)
+        case = Case.objects.select_related("job_seeker__person", "unit").get(pk=case_id)
+        return {"case": _case_out(case), "new_case_id": successor.pk, "to_unit": unit.code}
+    return _call(run)
+
+
+def _referral_out(r: Referral) -> dict[str, Any]:
+    return {"id": r.pk, "case_id": r.case_id, "kind": r.kind, "status": r.status, "referred_on": r.referred_on,
+            "vacancy_id": r.vacancy_id, "programme_id": r.programme_id, "version": r.version}
+
+
+@router.post("/cases/{case_id}/referrals", response={200: ReferralOut, **ERRORS})
+def referral_create(request: HttpRequest, case_id: int, payload: ReferralIn) -> Any:
+    """Refer the job seeker to a vacancy of the case's unit, a training programme (into the intake that takes
+    referrals that day, while it has places), supported employment or another social service."""
+    def run() -> dict[str, Any]:
+        case = access.case_get_for_user(request.user, case_id, context=request.path)
+        vacancy = (Vacancy.objects.get(pk=payload.vacancy_id, unit_id=case.unit_id)
+                   if payload.vacancy_id is not None else None)
+        programme = TrainingProgramme.objects.get(pk=payload.programme_id) if payload.programme_id is not None else None
+        referral = services.referral_create(actor=request.user, case_id=case_id, kind=payload.kind,
+                                            referred_on=payload.referred_on, vacancy=vacancy, programme=programme,
+                                            service=payload.service,
+                                            consent_on=payload.referred_on if payload.consent else None)
+        return _referral_out(referral)
     return _call(run)
 
 
