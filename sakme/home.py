@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else:
             cases = casework_access.cases_for_user(user)
             context["caseload"] = casework_selectors.caseload(user=user)
-            context["due"] = [i for i in casework_selectors.due_items(user=user, cases=cases) if i.late][:30]
+            context["due"] = casework_selectors.due_items(user=user, cases=cases, late_only=True, limit=30)
     if user.can(Capability.IMPORT_RUN):
         context["batches"] = list(registry_selectors.import_batches(limit=5))
         context["running"] = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).count()

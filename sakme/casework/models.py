@@ -44,9 +44,14 @@ class Case(Versioned):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # The pages' filters and orders (casework.selectors): a unit's cases by state, open or all, oldest in
+        # their state first (keyset pages); a counsellor's cases by state and opening date (what is due).
         indexes = [
-            models.Index(fields=["unit", "state"], name="case_unit_state"),
-            models.Index(fields=["counsellor", "state"], name="case_counsellor_state"),
+            models.Index(fields=["unit", "state", "state_since", "id"], name="case_unit_state_since"),
+            models.Index(fields=["unit", "state_since", "id"], name="case_unit_open",
+                         condition=~models.Q(state="closed")),
+            models.Index(fields=["unit", "state_since", "id"], name="case_unit_since"),
+            models.Index(fields=["counsellor", "state", "opened_on"], name="case_counsellor_state_opened"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["job_seeker"], condition=~models.Q(state="closed"),
@@ -200,6 +205,7 @@ class Referral(Versioned):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-referred_on", "-id"]
+        indexes = [models.Index(fields=["referred_on"], name="referral_pending", condition=models.Q(status="pending"))]
         constraints = [
             models.CheckConstraint(name="referral_target_matches_kind", condition=(
                 (models.Q(kind="vacancy") & models.Q(vacancy__isnull=False))
@@ -247,6 +253,7 @@ class FollowUp(models.Model):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["due_on"]
+        indexes = [models.Index(fields=["due_on"], name="followup_open_due", condition=models.Q(done_on__isnull=True))]
         constraints = [models.UniqueConstraint(fields=["case", "months"], name="followup_unique_months")]
 
     def __str__(self) -> str:

@@ -1,24 +1,39 @@
-"""Reads of casework: what is due, the case page, the unit's caseload. Constant queries per page."""
+"""Reads of casework: what is due, the case page, the unit's caseload.
+
+Every page reads a bounded number of rows in a constant number of queries, whatever the size of the unit:
+lists are cut in the database (keyset pages, the most urgent items first) and counted there, each query has
+an index for its filter and order (see `Case.Meta.indexes`), and nothing is read row by row.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sakme.casework.access import cases_for_user
 from sakme.casework.clocks import add_working_days, deadlines
-from sakme.casework.models import Case, CounsellingSession, FollowUp, Referral, State
+from sakme.casework.models import Case, CaseEvent, CounsellingSession, FollowUp, GroupParticipant, Referral, State
 from sakme.casework.workflow import OPEN_STATES, allowed_actions
+
+# The case list's filters besides the states themselves.
+OPEN = "open"
+ALL = "all"
+PAGE_SIZE = 50
+DUE_SHOWN = 50  # the home page shows this many of the most urgent items, and counts the rest
+# The case page shows the latest of each kind of record and says how many earlier ones there are.
+SHOWN_SESSIONS, SHOWN_REFERRALS, SHOWN_EVENTS, SHOWN_GROUPS, SHOWN_PLANS = 20, 20, 30, 20, 5
 
 
 @dataclass
 class DueItem:
     case: Case
-    what: Any
+    what: str | Promise
     due_on: dt.date
 
     @property
@@ -26,50 +41,130 @@ class DueItem:
         return self.due_on < dt.date.today()
 
 
-def case_list(*, user: Any, state: str = "", counsellor_id: int | None = None) -> QuerySet[Case]:
-    """Cases in the user's units with the job seeker and counsellor joined."""
-    cases = cases_for_user(user).select_related("job_seeker__person", "counsellor", "unit")
-    if state:
-        cases = cases.filter(state=state)
+@dataclass
+class Due:
+    """What is due up to a day: the most urgent items, and how many there are in all."""
+
+    items: list[DueItem] = field(default_factory=list)
+    total: int = 0
+    late: int = 0
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass
+class CaseListPage:
+    """One keyset page of a case list: `after` is where the next page starts (None on the last page)."""
+
+    cases: list[Case]
+    total: int
+    after: str | None
+    first: bool
+
+
+def _case_filter(cases: QuerySet[Case], state: str) -> QuerySet[Case]:
+    if state == ALL:
+        return cases
+    if state in State.values:
+        return cases.filter(state=state)
+    return cases.exclude(state=State.CLOSED)  # OPEN, the default: matches the partial index case_unit_open
+
+
+def _cursor(after: str) -> tuple[dt.date, int] | None:
+    """`after` of a case list page, `YYYY-MM-DD.id`; None when absent or malformed (then the first page)."""
+    day, _sep, pk = after.partition(".")
+    try:
+        return dt.date.fromisoformat(day), int(pk)
+    except ValueError:
+        return None
+
+
+def case_list(*, user: Any, state: str = OPEN, counsellor_id: int | None = None, after: str = "",
+              size: int = PAGE_SIZE) -> CaseListPage:
+    """Cases in the user's units, oldest in their state first, one keyset page at a time (`after` comes from
+    the previous page), with the job seeker, counsellor and unit joined. Open cases unless `state` says
+    otherwise (a state, or ALL)."""
+    cases = _case_filter(cases_for_user(user), state)
     if counsellor_id:
         cases = cases.filter(counsellor_id=counsellor_id)
-    return cases.order_by("state_since", "pk")
+    total = cases.count()
+    cursor = _cursor(after)
+    if cursor:
+        since, pk = cursor  # (state_since, pk) > cursor, written so that the index range starts at `since`
+        cases = cases.filter(state_since__gte=since).filter(Q(state_since__gt=since) | Q(pk__gt=pk))
+    rows = list(
+        cases.select_related("job_seeker__person", "counsellor", "unit")
+        .only("state", "outcome", "state_since", "unit__code", "counsellor__username", "counsellor__first_name",
+              "counsellor__last_name", "job_seeker__person__given_name_ka", "job_seeker__person__family_name_ka",
+              "job_seeker__person__given_name_lat", "job_seeker__person__family_name_lat")
+        .order_by("state_since", "pk")[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if rows and more else None
+    return CaseListPage(rows, total, f"{last.state_since.isoformat()}.{last.pk}" if last else None, cursor is None)
 
 
-def due_items(*, user: Any, cases: QuerySet[Case] | None = None, horizon_days: int = 7,
-              today: dt.date | None = None) -> list[DueItem]:
-    """What is due within `horizon_days` or already late, across the given cases (default: the user's own)."""
+def latest_start(until: dt.date, working_days: int) -> dt.date:
+    """The last day whose deadline `working_days` later falls on or before `until`: a clock that started on or
+    before it is due by then. `add_working_days` never decreases, so this turns "due by `until`" into a
+    date filter the database can answer with an index."""
+    day = until - dt.timedelta(days=working_days // 5 * 7 + 7)  # its deadline is at most 6 days after the weeks
+    while add_working_days(day + dt.timedelta(days=1), working_days) <= until:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def due_items(*, user: Any, cases: QuerySet[Case] | None = None, horizon_days: int = 7, late_only: bool = False,
+              today: dt.date | None = None, limit: int = DUE_SHOWN) -> Due:
+    """What is due within `horizon_days` or already late (only what is late with `late_only`) across the given
+    cases (default: the user's own): the `limit` most urgent, and how many in all and late. Nine queries."""
     today = today or dt.date.today()
-    limit = today + dt.timedelta(days=horizon_days)
+    until = today - dt.timedelta(days=1) if late_only else today + dt.timedelta(days=horizon_days)
+    yesterday = today - dt.timedelta(days=1)
     base = cases if cases is not None else cases_for_user(user).filter(counsellor=user)
     days = deadlines()
-    items: list[DueItem] = []
-    no_session = base.filter(state=State.REGISTERED).exclude(
-        Exists(CounsellingSession.objects.filter(case=OuterRef("pk")))
-    ).select_related("job_seeker__person")
-    for case in no_session:
-        due = add_working_days(case.opened_on, days["first_session"])
-        if due <= limit:
-            items.append(DueItem(case, _("first counselling session"), due))
-    for case in base.filter(state=State.ASSESSED).select_related("job_seeker__person"):
-        due = add_working_days(case.opened_on, days["plan"])
-        if due <= limit:
-            items.append(DueItem(case, _("agree the individual employment plan"), due))
-    pending = Referral.objects.filter(case__in=base, status=Referral.Status.PENDING).select_related(
-        "case__job_seeker__person")
-    for referral in pending:
-        due = add_working_days(referral.referred_on, days["referral_outcome"])
-        if due <= limit:
-            items.append(DueItem(referral.case, _("outcome of the referral"), due))
-    follow_ups = FollowUp.objects.filter(case__in=base, done_on__isnull=True, due_on__lte=limit).select_related(
-        "case__job_seeker__person")
-    for follow_up in follow_ups:
-        items.append(DueItem(follow_up.case, _("%(m)d-month follow-up") % {"m": follow_up.months}, follow_up.due_on))
-    return sorted(items, key=lambda i: (i.due_on, i.case.pk))
+    due = Due()
+
+    def kind(rows: QuerySet[Any], date_field: str, what: Any, due_on: Any, working_days: int | None) -> None:
+        if working_days is None:  # the row carries its due date
+            rows = rows.filter(**{f"{date_field}__lte": until})
+            late = Q(**{f"{date_field}__lte": yesterday})
+        else:
+            rows = rows.filter(**{f"{date_field}__lte": latest_start(until, working_days)})
+            late = Q(**{f"{date_field}__lte": latest_start(yesterday, working_days)})
+        counts = rows.aggregate(total=Count("pk"), late=Count("pk", filter=late))
+        due.total += counts["total"]
+        due.late += counts["late"]
+        for row in rows.order_by(date_field, "pk")[:limit]:
+            due.items.append(DueItem(row if isinstance(row, Case) else row.case, what(row), due_on(row)))
+
+    person = "job_seeker__person"
+    kind(base.filter(state=State.REGISTERED).exclude(Exists(CounsellingSession.objects.filter(case=OuterRef("pk"))))
+         .select_related(person), "opened_on", lambda c: _("first counselling session"),
+         lambda c: add_working_days(c.opened_on, days["first_session"]), days["first_session"])
+    kind(base.filter(state=State.ASSESSED).select_related(person), "opened_on",
+         lambda c: _("agree the individual employment plan"),
+         lambda c: add_working_days(c.opened_on, days["plan"]), days["plan"])
+    kind(Referral.objects.filter(case__in=base.values("pk"), status=Referral.Status.PENDING)
+         .select_related(f"case__{person}"), "referred_on", lambda r: _("outcome of the referral"),
+         lambda r: add_working_days(r.referred_on, days["referral_outcome"]), days["referral_outcome"])
+    kind(FollowUp.objects.filter(case__in=base.values("pk"), done_on__isnull=True).select_related(f"case__{person}"),
+         "due_on", lambda f: _("%(m)d-month follow-up") % {"m": f.months}, lambda f: f.due_on, None)
+    due.items = sorted(due.items, key=lambda i: (i.due_on, i.case.pk))[:limit]
+    return due
 
 
 def caseload(*, user: Any) -> dict[str, Any]:
-    """The unit head's view: open cases by state and by counsellor."""
+    """The unit head's view: cases by state and open cases by counsellor."""
     cases = cases_for_user(user)
     by_state = dict(cases.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     by_counsellor = list(
@@ -82,17 +177,35 @@ def caseload(*, user: Any) -> dict[str, Any]:
     return {"by_state": [(s, by_state.get(s.value, 0)) for s in State], "by_counsellor": by_counsellor}
 
 
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many `rows` of the outer case there are, as a subquery."""
+    return Coalesce(Subquery(rows.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+                             .values("n")), 0)
+
+
 def case_page(*, case: Case) -> dict[str, Any]:
-    """Everything the case page shows, in a constant number of queries."""
-    plans = list(case.plans.prefetch_related("actions").order_by("-number")[:5])
+    """Everything the case page shows, in a constant number of queries (eleven) whatever the case's history: the
+    latest records of each kind, all pending referrals and open follow-ups (they are worked from the page), and
+    how many earlier ones are not shown."""
+    counts = Case.objects.filter(pk=case.pk).values(
+        n_sessions=_count(CounsellingSession.objects), n_referrals=_count(Referral.objects),
+        n_events=_count(CaseEvent.objects), n_groups=_count(GroupParticipant.objects)).get()
+    plans = list(case.plans.prefetch_related("actions").order_by("-number")[:SHOWN_PLANS])
+    sessions = list(case.sessions.select_related("counsellor")[:SHOWN_SESSIONS])
+    referrals = list(case.referrals.select_related("vacancy__employer", "programme").order_by(
+        ExpressionWrapper(Q(status=Referral.Status.PENDING), output_field=BooleanField()).desc(), "-referred_on",
+        "-id")[:SHOWN_REFERRALS])
+    events = list(CaseEvent.objects.filter(case=case).select_related("by").order_by("-at", "-id")[:SHOWN_EVENTS])
+    groups = list(GroupParticipant.objects.filter(case=case).select_related("session")
+                  .order_by("-session__held_on", "-id")[:SHOWN_GROUPS])
     return {
         "plan": plans[0] if plans else None,
         "older_plans": plans[1:],
-        "sessions": list(case.sessions.select_related("counsellor")[:20]),
-        "referrals": list(case.referrals.select_related("vacancy__employer", "programme")),
+        "sessions": sessions, "more_sessions": counts["n_sessions"] - len(sessions),
+        "referrals": referrals, "more_referrals": counts["n_referrals"] - len(referrals),
         "placements": list(case.placements.select_related("employer")),
         "follow_ups": list(case.follow_ups.all()),
-        "groups": list(case.group_participations.select_related("session")),
-        "events": list(case.events.select_related("by")),
+        "groups": groups, "more_groups": counts["n_groups"] - len(groups),
+        "events": events[::-1], "earlier_events": counts["n_events"] - len(events),
         "actions": allowed_actions(case),
     }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("programmes/", programmes.programme_list, name="programmes"),
     path("programmes/<int:programme_id>/", programmes.programme_detail, name="programme"),
     path("<int:case_id>/", views.case_detail, name="case"),
+    path("<int:case_id>/forms/<slug:name>/", views.case_form, name="case_form"),
     path("<int:case_id>/do/<slug:action>/", views.transition, name="transition"),
     path("<int:case_id>/transfer/", transfers.case_transfer, name="transfer"),
     path("<int:case_id>/sessions/", views.session_add, name="session_add"),

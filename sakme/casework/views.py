@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +25,7 @@ from sakme.casework.forms import (
     SessionForm,
     TransitionForm,
 )
-from sakme.casework.models import Case, FollowUp, Referral, State
+from sakme.casework.models import Case, FollowUp, Outcome, Referral, State
 from sakme.common.errors import DomainError, PermissionDenied
 from sakme.employment.services import job_seeker_register
 from sakme.geo.access import home_unit
@@ -47,12 +46,18 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The unit's cases, filtered by state, oldest in their state first."""
+    """The unit's cases, open ones unless another filter is chosen, oldest in their state first, a page at a
+    time (keyset: `after` is where the next page starts)."""
     _require(request)
     state = request.GET.get("state", "")
-    cases = selectors.case_list(user=request.user, state=state if state in State.values else "")
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "casework/case_list.html", {"page": page, "state": state, "states": State.choices})
+    state = state if state in State.values or state == selectors.ALL else selectors.OPEN
+    page = selectors.case_list(user=request.user, state=state, after=request.GET.get("after", ""))
+    states, outcomes = dict(State.choices), dict(Outcome.choices)
+    for case in page.cases:  # labels looked up once per page, not through get_FOO_display per row
+        case.state_label = states[case.state]  # type: ignore[attr-defined]
+        case.outcome_label = outcomes.get(case.outcome, "")  # type: ignore[attr-defined]
+    filters = [(selectors.OPEN, _("open")), *State.choices, (selectors.ALL, _("all"))]
+    return render(request, "casework/case_list.html", {"page": page, "state": state, "filters": filters})
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -62,14 +67,36 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case, **selectors.case_page(case=case),
         "session_form": SessionForm(prefix="s"), "plan_form": PlanForm(prefix="plan"),
         "action_formset": PlanActionFormSet(prefix="a"),
-        "referral_form": ReferralForm(prefix="r", unit_id=case.unit_id),
-        "placement_form": PlacementForm(prefix="p", unit_id=case.unit_id),
+        # The referral and placement forms, with their long lists, come when opened (case_form).
         # Forms repeated once per row carry no ids (labels wrap their fields instead).
         "follow_up_form": FollowUpForm(auto_id=False), "decision_form": ReferralDecisionForm(auto_id=False),
     }
     context["actions"] = [(t, TransitionForm(prefix=t.action, initial={"version": case.version}))
                           for t in context["actions"]]
     return render(request, "casework/case.html", context)
+
+
+LAZY_FORMS: dict[str, Callable[[Case], Any]] = {
+    "referral": lambda case: ReferralForm(prefix="r", unit_id=case.unit_id),
+    "placement": lambda case: PlacementForm(prefix="p", unit_id=case.unit_id),
+}
+
+
+def case_form(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
+    """A form of the case page that lists many choices, read when the user opens it: the fragment for htmx,
+    a page of its own without JavaScript."""
+    _require(request)
+    if name not in LAZY_FORMS:
+        raise Http404(_("No such form."))
+    if request.htmx:  # type: ignore[attr-defined]  # the fragment shows nothing of the person: scope only
+        case = access.cases_for_user(request.user).filter(pk=case_id).only("pk", "unit_id", "state").first()
+        if case is None:
+            raise Http404(_("No such case in your units."))
+        template = f"casework/case.html#{name}_form"
+    else:
+        case = _case(request, case_id)
+        template = "casework/case_form.html"
+    return render(request, template, {"case": case, "name": name, f"{name}_form": LAZY_FORMS[name](case)})
 
 
 @require_http_methods(["GET", "POST"])

@@ -100,13 +100,14 @@ def demo_cases_load(*, cases: int, seed: int) -> int:
         case_objs.append(Case(job_seeker=seeker, unit_id=seeker.unit_id, opened_on=opened, state=state,
                               outcome=outcome, state_since=opened, counsellor=counsellors.get(seeker.unit_id),
                               closed_on=None))
-    Case.objects.bulk_create(case_objs, batch_size=5000)
     _histories(rng, case_objs, vacancies, today)
     audit.record(actor=None, action="demo.cases", entity_type="casework.case", changes={"cases": len(case_objs)})
     return len(case_objs)
 
 
 def _histories(rng: random.Random, cases: list[Case], vacancies: dict[int, list[Vacancy]], today: dt.date) -> None:
+    """Each case's history, then every row written once, in bulk: the cases in their final
+    state first (no update pass), then what hangs off them (their ids are set on the instances by then)."""
     events: list[CaseEvent] = []
     sessions: list[CounsellingSession] = []
     plans: list[tuple[EmploymentPlan, dt.date]] = []
@@ -158,7 +159,7 @@ def _histories(rng: random.Random, cases: list[Case], vacancies: dict[int, list[
         for action, target in steps:
             events.append(CaseEvent(case=case, action=action, from_state=previous, to_state=target))
             previous = target
-    Case.objects.bulk_update(cases, ["state", "state_since", "closed_on"], batch_size=5000)
+    Case.objects.bulk_create(cases, batch_size=5000)
     CaseEvent.objects.bulk_create(events, batch_size=5000)
     CounsellingSession.objects.bulk_create(sessions, batch_size=5000)
     EmploymentPlan.objects.bulk_create([p for p, _ in plans], batch_size=5000)
