@@ -20,6 +20,7 @@ UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REG
 PERSON_ROLES = UNIT_ROLES | {Role.DATA_STEWARD}
 CASE_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD}
 EMPLOYER_ROLES = {Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD}
+TRAINING_ROLES = CASE_ROLES | EMPLOYER_ROLES  # programmes are the state's, not a unit's: no scoping
 EVERY_ROLE = set(Role)
 ANON = "anonymous"
 
@@ -55,6 +56,16 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "casework:candidate_place": ("post", "candidate", allowed(EMPLOYER_ROLES, scoped=True)),
     "employment:employers": ("get", None, allowed(EMPLOYER_ROLES)),
     "employment:employer": ("get", "employer", allowed(EMPLOYER_ROLES, scoped=True)),
+    "employment:job_seeker": ("get", "job_seeker", allowed(CASE_ROLES, scoped=True)),
+    "employment:job_seeker_edit": ("get", "job_seeker", allowed(CASE_ROLES, scoped=True)),
+    "employment:work_add": ("post", "job_seeker", allowed(CASE_ROLES, scoped=True)),  # no job posted: said so
+    "employment:work_edit": ("get", "work_entry", allowed(CASE_ROLES, scoped=True)),
+    "employment:work_remove": ("post", "work_entry", allowed(CASE_ROLES, scoped=True)),
+    "employment:occupations": ("get", None, allowed(EVERY_ROLE)),  # ISCO-08 is reference data
+    "casework:programmes": ("get", None, allowed(TRAINING_ROLES)),
+    "casework:programme": ("get", "programme", allowed(TRAINING_ROLES)),
+    # The matrix's case waits for its follow-ups: the page sends allowed roles back to it (only open cases move).
+    "casework:transfer": ("get", "case", allowed(CASE_ROLES, scoped=True, ok=302)),
     # The matrix's persons have an open case already: registering sends the user to it.
     "casework:register": ("get", "person", allowed(CASE_ROLES, scoped=True, ok=302)),
     "casework:case": ("get", "case", allowed(CASE_ROLES, scoped=True)),
@@ -88,6 +99,22 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
         CASE_ROLES, scoped=True, anon=401, ok=422,
         json=lambda t: {"person_id": t["person"], "registered_on": "2025-01-08"})),
     "api:vacancy_list": ("get", None, allowed(EMPLOYER_ROLES, anon=401)),
+    # The matrix's case is in follow-up: allowed roles get past permission to the workflow's refusal.
+    "api:case_transfer": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {
+        "to_unit": "AJ-BAT", "reason": "moved", "expected_version": 1})),
+    "api:referral_create": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {
+        "kind": "social_service", "service": "x", "referred_on": "2025-01-08"})),
+    "api:occupation_search": ("get", None, allowed(EVERY_ROLE, anon=401)),
+    "api:job_seeker_detail": ("get", "job_seeker", allowed(CASE_ROLES, scoped=True, anon=401)),
+    "api:job_seeker_update": ("patch", "job_seeker", allowed(CASE_ROLES, scoped=True, anon=401,
+                                                             json=lambda t: {"expected_version": 1, "skills": "x"})),
+    "api:work_history_add": ("post", "job_seeker", allowed(CASE_ROLES, scoped=True, anon=401,
+                                                           json=lambda t: {"occupation": "5120"})),
+    "api:work_history_change": ("put", "work_entry", allowed(CASE_ROLES, scoped=True, anon=401, json=lambda t: {
+        "occupation": "5131", "expected_version": 1})),
+    "api:work_history_remove": ("delete", "work_entry_version", allowed(CASE_ROLES, scoped=True, anon=401, ok=204)),
+    "api:programme_list": ("get", None, allowed(TRAINING_ROLES, anon=401)),
+    "api:programme_detail": ("get", "programme", allowed(TRAINING_ROLES, anon=401)),
     "api:openapi-json": ("get", None, allowed(EVERY_ROLE, anon=200)),
     "api:openapi-view": ("get", None, allowed(EVERY_ROLE, anon=200)),
     "api:api-root": ("get", None, allowed(EVERY_ROLE, anon=404, denied=404)),
@@ -157,22 +184,35 @@ def _casework(p) -> dict[str, int]:
     import datetime as dt
 
     from sakme.casework.models import Case, FollowUp, Referral
-    from sakme.employment.models import Employer, JobSeeker, Vacancy
+    from sakme.employment.models import (
+        Employer,
+        JobSeeker,
+        TrainingProgramme,
+        TrainingProvider,
+        Vacancy,
+        WorkHistoryEntry,
+    )
 
     seeker = JobSeeker.objects.create(person=p, unit=p.unit, registered_on=dt.date(2025, 1, 6))
     case = Case.objects.create(job_seeker=seeker, unit=p.unit, opened_on=dt.date(2025, 1, 6),
                                state_since=dt.date(2025, 1, 6), state="follow_up", outcome="employed")
     referral = Referral.objects.create(case=case, kind="social_service", service="x", referred_on=dt.date(2025, 1, 7))
+    job = WorkHistoryEntry.objects.create(job_seeker=seeker, occupation_id="5120", employer_name="Hotel")
+    provider = TrainingProvider.objects.create(name="College", tax_id=f"4{p.pk:08d}", municipality=p.unit.municipality)
+    programme = TrainingProgramme.objects.create(provider=provider, occupation_id="7212", title="Welding",
+                                                 duration_weeks=12, capacity=10)
     follow_up = FollowUp.objects.create(case=case, months=3, due_on=dt.date(2025, 4, 7))
     employer = Employer.objects.create(tax_id=f"2{p.pk:08d}", name="Employer", unit=p.unit)
     vacancy = Vacancy.objects.create(employer=employer, unit=p.unit, occupation_id="5120", title="Cook",
                                      municipality=p.unit.municipality, opened_on=dt.date(2025, 1, 6))
     candidate = Referral.objects.create(case=case, kind="vacancy", vacancy=vacancy, referred_on=dt.date(2025, 1, 7))
     return {"case": case.pk, "referral": referral.pk, "follow_up": follow_up.pk, "employer": employer.pk,
-            "vacancy": vacancy.pk, "candidate": candidate.pk}
+            "vacancy": vacancy.pk, "candidate": candidate.pk, "job_seeker": seeker.pk, "work_entry": job.pk,
+            "programme": programme.pk}
 
 
-CASE_KINDS = ("case", "case_action", "referral", "follow_up", "employer", "vacancy", "candidate", "body_person")
+CASE_KINDS = ("case", "case_action", "referral", "follow_up", "employer", "vacancy", "candidate", "body_person",
+              "job_seeker", "work_entry", "work_entry_version")
 
 
 def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch) -> str:
@@ -186,6 +226,15 @@ def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch
         return reverse(name, kwargs={"vacancy_id": target["vacancy"]})
     if kind == "candidate":
         return reverse(name, kwargs={"vacancy_id": target["vacancy"], "referral_id": target["candidate"]})
+    if kind == "job_seeker":
+        return reverse(name, kwargs={"job_seeker_id": target["job_seeker"]})
+    if kind == "work_entry":
+        return reverse(name, kwargs={"job_seeker_id": target["job_seeker"], "entry_id": target["work_entry"]})
+    if kind == "work_entry_version":
+        return reverse(name, kwargs={"job_seeker_id": target["job_seeker"], "entry_id": target["work_entry"]}) + (
+            "?expected_version=1")
+    if kind == "programme":
+        return reverse(name, kwargs={"programme_id": target["programme"]})
     if kind == "case_action":
         return reverse(name, kwargs={"case_id": target["case"], "action": "close"})
     if kind == "referral":
@@ -234,9 +283,12 @@ def test_permission_matrix(objects, staff, name, role, where):
         sign_in(client, staff[role])
     url = _url(name, kind, target, batch)
     if rule["json"]:
-        response = client.post(url, json.dumps(rule["json"](target)), content_type="application/json")  # type: ignore[operator]
+        response = getattr(client, method)(url, json.dumps(rule["json"](target)),  # type: ignore[operator]
+                                           content_type="application/json")
     elif method == "post":
         response = client.post(url, {"language": "en"})
+    elif method == "delete":
+        response = client.delete(url)
     else:
         response = client.get(url)
     expected = _expected(rule, role, other=where == "other")
