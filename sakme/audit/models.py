@@ -64,7 +64,11 @@ class AccessEvent(AppendOnly):
     class Meta:
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
-        indexes = [models.Index(fields=["person_id", "-at"])]
+        indexes = [
+            models.Index(fields=["person_id", "-at"]),
+            # A user's latest views: "Recently opened" on the home page, however long the user has worked.
+            models.Index(fields=["actor", "kind", "-at"], name="access_actor_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} person {self.person_id}"
