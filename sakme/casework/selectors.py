@@ -11,7 +11,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -180,10 +191,10 @@ def caseload(*, user: Any) -> dict[str, Any]:
     return {"by_state": [(s, by_state.get(s.value, 0)) for s in State], "by_counsellor": by_counsellor}
 
 
-def _count(rows: QuerySet[Any]) -> Coalesce:
-    """How many `rows` of the outer case there are, as a subquery."""
-    return Coalesce(Subquery(rows.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
-                             .values("n")), 0)
+def _count(model: type[Model]) -> Coalesce:
+    """How many rows of `model` the outer case has, as a subquery."""
+    rows = model._default_manager.filter(case=OuterRef("pk")).order_by().values("case")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 def case_page(*, case: Case) -> dict[str, Any]:
@@ -191,8 +202,8 @@ def case_page(*, case: Case) -> dict[str, Any]:
     latest records of each kind, all pending referrals and open follow-ups (they are worked from the page), and
     how many earlier ones are not shown."""
     counts = Case.objects.filter(pk=case.pk).values(
-        n_sessions=_count(CounsellingSession.objects), n_referrals=_count(Referral.objects),
-        n_events=_count(CaseEvent.objects), n_groups=_count(GroupParticipant.objects)).get()
+        n_sessions=_count(CounsellingSession), n_referrals=_count(Referral),
+        n_events=_count(CaseEvent), n_groups=_count(GroupParticipant)).get()
     plans = list(case.plans.prefetch_related("actions").order_by("-number")[:SHOWN_PLANS])
     sessions = list(case.sessions.select_related("counsellor")[:SHOWN_SESSIONS])
     referrals = list(case.referrals.select_related("vacancy__employer", "programme").order_by(
