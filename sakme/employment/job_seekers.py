@@ -59,7 +59,9 @@ def _context(request: HttpRequest, seeker: JobSeeker, **extra: Any) -> dict[str,
 def _work_section(request: HttpRequest, seeker: JobSeeker, **extra: Any) -> HttpResponse:
     """After a change of the work history: the section alone for htmx, else back to the profile page."""
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "employment/job_seeker.html#work", _context(request, seeker, **extra))
+        fresh = access.job_seekers_for_user(request.user).select_related("person", "unit").prefetch_related(
+            "occupations_sought", "occupations_held", "preferred_municipalities").get(pk=seeker.pk)
+        return render(request, "employment/job_seeker.html#work", _context(request, fresh, oob=True, **extra))
     for level, text in (("error", extra.get("error")), ("success", extra.get("notice"))):
         if text:
             getattr(messages, level)(request, text)

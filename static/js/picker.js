@@ -10,7 +10,7 @@
     if (el.matches("[data-picker-search]")) {
       if (event.key === "Enter") {
         event.preventDefault();
-        htmx.trigger(el, "search");
+        if (el.value !== el.dataset.searched) htmx.trigger(el, "search");
       } else if (event.key === "ArrowDown") {
         const first = el.closest("[data-picker]").querySelector(".picker-found button");
         if (first) { event.preventDefault(); first.focus(); }
@@ -37,8 +37,19 @@
     }
   });
 
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const el = event.detail.elt;
+    if (el.matches && el.matches("[data-picker-search]")) el.dataset.searched = el.value;
+  });
+
   document.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
-    if (target.matches && target.matches(".picker-chosen")) searchOf(target).focus();
+    if (!target.matches) return;
+    if (target.matches(".picker-chosen")) searchOf(target).focus();
+    // New results replaced the one that had the focus: keep it in the results, not lost on the page.
+    if (target.matches(".picker-found") && document.activeElement === document.body) {
+      const first = target.querySelector("button");
+      if (first) first.focus();
+    }
   });
 })();

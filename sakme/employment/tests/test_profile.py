@@ -111,7 +111,9 @@ def test_work_history_add_correct_remove(staff, counsellor, seeker):
     add = reverse("employment:work_add", args=[seeker.pk])
     response = counsellor.post(add, {"w-occupation": "5120", "w-job_title": "Cook", "w-employer_name": "Hotel",
                                      "w-started_on": "2019-04-01", "w-ended_on": "2023-06-30"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and "Hotel" in response.content.decode()  # the section, for htmx
+    section = response.content.decode()
+    assert response.status_code == 200 and "Hotel" in section  # the section, for htmx
+    assert 'id="qualifications" aria-labelledby="h-qualifications" hx-swap-oob="true"' in section  # held: 5120
     entry = WorkHistoryEntry.objects.get(job_seeker=seeker)
     assert [o.code for o in seeker.occupations_held.all()] == ["5120"]
     refused = counsellor.post(add, {"w-occupation": "5120", "w-started_on": "2023-01-01", "w-ended_on": "2022-01-01"},
