@@ -69,6 +69,7 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     # The matrix's persons have an open case already: registering sends the user to it.
     "casework:register": ("get", "person", allowed(CASE_ROLES, scoped=True, ok=302)),
     "casework:case": ("get", "case", allowed(CASE_ROLES, scoped=True)),
+    "casework:case_form": ("get", "case_form", allowed(CASE_ROLES, scoped=True)),
     "casework:transition": ("post", "case_action", allowed(CASE_ROLES, scoped=True)),
     "casework:session_add": ("post", "case", allowed(CASE_ROLES, scoped=True)),
     "casework:plan_add": ("post", "case", allowed(CASE_ROLES, scoped=True)),
@@ -212,7 +213,7 @@ def _casework(p) -> dict[str, int]:
 
 
 CASE_KINDS = ("case", "case_action", "referral", "follow_up", "employer", "vacancy", "candidate", "body_person",
-              "job_seeker", "work_entry", "work_entry_version")
+              "job_seeker", "work_entry", "work_entry_version", "case_form")
 
 
 def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch) -> str:
@@ -226,6 +227,8 @@ def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch
         return reverse(name, kwargs={"vacancy_id": target["vacancy"]})
     if kind == "candidate":
         return reverse(name, kwargs={"vacancy_id": target["vacancy"], "referral_id": target["candidate"]})
+    if kind == "case_form":
+        return reverse(name, kwargs={"case_id": target["case"], "name": "referral"})
     if kind == "job_seeker":
         return reverse(name, kwargs={"job_seeker_id": target["job_seeker"]})
     if kind == "work_entry":
