@@ -25,8 +25,10 @@ from sakme.geo.models import TerritorialUnit
 def unit_choices(*, exclude: int | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
     """The working units grouped by region, in the active language (one query)."""
     groups: dict[str, list[tuple[int, str]]] = {}
-    for unit in TerritorialUnit.objects.filter(is_active=True).exclude(pk=exclude).select_related("region").order_by(
-            "region__code", "code"):
+    units = TerritorialUnit.objects.filter(is_active=True)
+    if exclude is not None:
+        units = units.exclude(pk=exclude)
+    for unit in units.select_related("region").order_by("region__code", "code"):
         groups.setdefault(unit.region.name, []).append((unit.pk, f"{unit.name} ({unit.code})"))
     return list(groups.items())
 

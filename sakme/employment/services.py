@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,11 @@ def driving_licence_normalise(value: str | list[str]) -> str:
     return ",".join(c for c in DRIVING_LICENCE_CATEGORIES if c in wanted)
 
 
+def _label(name: str) -> str:
+    """A profile field's name as people read it."""
+    return str(getattr(JobSeeker._meta.get_field(name), "verbose_name", name))
+
+
 def _check_profile_values(fields: dict[str, Any]) -> None:
     today = timezone.localdate()
     if "education" in fields and fields["education"] not in ("", *Education.values):
@@ -160,7 +166,7 @@ def _check_profile_values(fields: dict[str, Any]) -> None:
         day = fields.get(name)
         if day is not None and day > today:
             raise DomainError(_("%(field)s cannot be in the future.")
-                              % {"field": JobSeeker._meta.get_field(name).verbose_name})
+                              % {"field": _label(name)})
     if "registered_on" in fields and fields["registered_on"] is None:
         raise DomainError(_("The registration date is required."))
 
@@ -189,15 +195,16 @@ def job_seeker_update(*, actor: Any, job_seeker_id: int, expected_version: int |
             before = getattr(seeker, name)
             diff[name] = "changed" if name in _PRIVATE_TEXT else [_plain(before), _plain(changes[name])]
             setattr(seeker, name, changes[name])
-    sets = {"occupations_sought": lambda v: _occupations(v, _("Occupations sought")),
-            "occupations_held": lambda v: _occupations(v, _("Occupations held")),
-            "preferred_municipalities": _municipalities}
+    sets: dict[str, Callable[[list[str]], list[Any]]] = {
+        "occupations_sought": lambda v: _occupations(v, _("Occupations sought")),
+        "occupations_held": lambda v: _occupations(v, _("Occupations held")),
+        "preferred_municipalities": _municipalities,
+    }
     new_sets = {name: sets[name](list(changes[name])) for name in PROFILE_SETS if name in changes}
     try:
         seeker.full_clean(exclude=["person", "unit"])
     except ValidationError as exc:
-        raise DomainError("; ".join(f"{JobSeeker._meta.get_field(f).verbose_name}: {' '.join(m)}"
-                                    for f, m in exc.message_dict.items())) from exc
+        raise DomainError("; ".join(f"{_label(f)}: {' '.join(m)}" for f, m in exc.message_dict.items())) from exc
     for name, rows in new_sets.items():
         manager = getattr(seeker, name)
         before = sorted(o.code for o in manager.all())
