@@ -18,33 +18,6 @@ from sakme.employment.models import (
 from sakme.geo.models import Municipality
 
 
-class EmployerForm(forms.Form):
-    tax_id = forms.RegexField(label=_("Tax identification number"), regex=r"^\d{9}(\d{2})?$",
-                              error_messages={"invalid": _("9 digits (or 11 for a person)")})
-    name = forms.CharField(label=_("Name"), max_length=300)
-    sector = forms.ChoiceField(label=_("Sector"), choices=[("", "—"), *Sector.choices], required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
-    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
-
-
-class VacancyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    occupation = forms.ModelChoiceField(label=_("Occupation (ISCO-08)"),
-                                        queryset=Occupation.objects.filter(level=4).order_by("code"))
-    municipality = forms.ModelChoiceField(label=_("Place of work"), queryset=Municipality.objects.order_by("name_en"))
-    positions = forms.IntegerField(label=_("Positions"), min_value=1, initial=1)
-    wage_gel = forms.DecimalField(label=_("Monthly wage (GEL)"), required=False, max_digits=9, decimal_places=2)
-    required_education = forms.ChoiceField(label=_("Required education"), choices=[("", "—"), *Education.choices],
-                                           required=False)
-    required_skills = forms.CharField(label=_("Required skills"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    opened_on = forms.DateField(label=_("Opened on"), initial=timezone.localdate, widget=DateInput)
-    closes_on = forms.DateField(label=_("Closes on"), required=False, widget=DateInput)
-
-
 class OccupationPicker(forms.Widget):
     """A searchable picker over the ISCO-08 unit groups: the chosen ones are ticked boxes (untick to remove),
     a search field finds more (by code or by a word of the Georgian or English title) and adds them."""
@@ -85,6 +58,40 @@ class OccupationCodesField(forms.Field):
         if bad:
             raise forms.ValidationError(_("Not an ISCO-08 unit group (4 digits): %(codes)s"),
                                         params={"codes": ", ".join(bad)})
+
+
+class EmployerForm(forms.Form):
+    tax_id = forms.RegexField(label=_("Tax identification number"), regex=r"^\d{9}(\d{2})?$",
+                              error_messages={"invalid": _("9 digits (or 11 for a person)")})
+    name = forms.CharField(label=_("Name"), max_length=300)
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", "—"), *Sector.choices], required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+
+
+class VacancyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    occupation = OccupationCodesField(label=_("Occupation (ISCO-08)"), widget=OccupationPicker(multiple=False))
+    municipality = forms.ModelChoiceField(label=_("Place of work"), queryset=Municipality.objects.order_by("name_en"))
+    positions = forms.IntegerField(label=_("Positions"), min_value=1, initial=1)
+    wage_gel = forms.DecimalField(label=_("Monthly wage (GEL)"), required=False, max_digits=9, decimal_places=2)
+    required_education = forms.ChoiceField(label=_("Required education"), choices=[("", "—"), *Education.choices],
+                                           required=False)
+    required_skills = forms.CharField(label=_("Required skills"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    opened_on = forms.DateField(label=_("Opened on"), initial=timezone.localdate, widget=DateInput)
+    closes_on = forms.DateField(label=_("Closes on"), required=False, widget=DateInput)
+
+    def clean_occupation(self) -> Occupation:
+        """The one ISCO-08 unit group chosen with the picker."""
+        codes = self.cleaned_data["occupation"] or []
+        found = list(Occupation.objects.filter(code__in=codes, level=4)) if len(codes) == 1 else []
+        if not found:
+            raise forms.ValidationError(_("Choose one occupation."))
+        return found[0]
 
 
 def _municipality_choices() -> list[tuple[str, list[tuple[str, str]]]]:
