@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,7 +86,7 @@ def _name_branches(head: list[str], endings: set[str]) -> list[Q]:
     return branches
 
 
-def _first_ids(branches: list[QuerySet[Person]], limit: int, *, ranked: bool = False) -> list[int]:
+def _first_ids(branches: Sequence[QuerySet[Any]], limit: int, *, ranked: bool = False) -> list[int]:
     """Ids of the first `limit` persons of the branches together, in one query.
 
     Each branch is read in its own index order with its own LIMIT and the few rows left are merged: one OR of
@@ -95,7 +96,8 @@ def _first_ids(branches: list[QuerySet[Person]], limit: int, *, ranked: bool = F
     if not branches:
         return []
     order = ("rank", *_NAME_ORDER) if ranked else _NAME_ORDER
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for i, branch in enumerate(branches):
         sql, branch_params = branch.order_by(*order).values(*order).query.sql_with_params()
         parts.append(f"SELECT * FROM ({sql} LIMIT {int(limit)}) AS branch_{i}")
