@@ -47,3 +47,17 @@ def test_pages_work_on_a_phone_screen(browser, live_server, staff):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "the page scrolls sideways on a phone"
     context.close()
+
+
+def test_pages_raise_no_console_errors_under_the_content_security_policy(page, live_server, staff):
+    # A refused inline script or style shows up only here: the page still looks fine.
+    person(given="ნინო", family="ბერიძე")
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    sign_in(page, live_server, "counsellor")
+    page.goto(f"{live_server.url}/registry/persons/")
+    page.keyboard.press("/")
+    page.keyboard.type("beridze")
+    page.locator("#results tbody tr").first.wait_for()
+    page.goto(f"{live_server.url}/cases/")
+    assert errors == []
