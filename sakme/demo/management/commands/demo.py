@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sakme.demo import services
 from sakme.demo.casework import demo_cases_load
 from sakme.demo.generator import generate
+from sakme.demo.training import demo_training_load
 
 
 class Command(BaseCommand):
@@ -56,6 +57,9 @@ class Command(BaseCommand):
         made = demo_cases_load(cases=options["cases"] or options["persons"] // 10, seed=options["seed"])
         if made:
             self.stdout.write(f"case histories: {made}")
+        programmes = demo_training_load(seed=options["seed"])
+        if programmes:
+            self.stdout.write(f"training programmes: {programmes}")
         self.stdout.write(self.style.SUCCESS("\nDemo users (user name / password):"))
         for username, password in credentials.items():
             self.stdout.write(f"  {username:<22} {password}")
