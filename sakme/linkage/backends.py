@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,8 @@ class Backend:
         # Splink writes its intermediate tables (blocked pairs, comparison vectors, predictions) as Parquet under
         # the checkpoint folder: removed with the run's folder, nothing of a run stays in the JVM after it.
         spark.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
-        db_api = SparkAPI(spark_session=spark, break_lineage_method="parquet")
+        local = conf.spark_master().startswith("local")
+        db_api = SparkAPI(spark_session=spark, break_lineage_method="persist" if local else "parquet")
         return cls(con=con, engine=Engine.SPARK, db_api=db_api, spark=spark, folder=folder)
 
     @property
@@ -101,15 +103,20 @@ class Backend:
             self.con.execute(f"CREATE OR REPLACE TABLE {duck_table} AS SELECT * FROM {splink_frame.physical_name}")
 
     def close(self) -> None:
-        if self.spark is not None:
-            for table in self.spark.catalog.listTables():
-                if table.isTemporary:
-                    self.spark.catalog.dropTempView(table.name)
-            if conf.spark_master().startswith("local"):
-                self.spark.stop()  # local mode: the memory goes back to the worker between runs
-            self.spark = None
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        """Let go of the run's Spark tables (and, in local mode, of Spark itself) and remove the run's folder."""
+        try:
+            if self.spark is not None:
+                spark, self.spark = self.spark, None
+                if conf.spark_master().startswith("local"):
+                    spark_stop(spark)
+                else:
+                    for table in spark.catalog.listTables():
+                        if table.isTemporary:
+                            spark.catalog.dropTempView(table.name)
+                    spark.catalog.clearCache()
+        finally:
+            if self.folder is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def spark_session() -> Any:
@@ -131,11 +138,39 @@ def spark_session() -> Any:
                .config("spark.sql.warehouse.dir", str(scratch / "warehouse"))
                .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={scratch / 'tmp'}")
                .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.log.level", "ERROR")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false"))
     if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # read by the JVM as it starts
         builder = (builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                    .config("spark.sql.shuffle.partitions", str(4 * (conf.threads() or os.cpu_count() or 2))))
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def spark_stop(spark: Any) -> None:
+    """Stop a local Spark and its JVM, so that the worker holds no Spark memory between runs.
+
+    pyspark's stop() leaves the JVM it launched running for the next session; the JVM exits when its standard
+    input closes, and the next run launches a fresh one (a few seconds, against the minutes a Spark run takes).
+    """
+    from pyspark import SparkContext
+
+    spark.stop()
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    process = getattr(gateway, "proc", None)
+    gateway.shutdown()
+    if process is not None:
+        if process.stdin:
+            process.stdin.close()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    SparkContext._gateway = None
+    SparkContext._jvm = None

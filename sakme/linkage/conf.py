@@ -7,6 +7,9 @@ SAKME_LINKAGE_MAX_PAIRS   refuse a run whose blocking rules would make more cand
 SAKME_LINKAGE_U_PAIRS     random pairs sampled to estimate how often non-matches agree (1 million)
 SAKME_LINKAGE_THREADS     DuckDB threads (default: all cores)
 SAKME_LINKAGE_MEMORY      DuckDB memory limit, e.g. "3GB" (default: DuckDB's own, 80 % of RAM)
+SAKME_LINKAGE_STALE_AFTER a running run that reported no progress for this many seconds lost its process and is
+                          shown as interrupted (1800: the longest phase of a 1-million-record run takes 15 s; give
+                          Spark runs on national data with phases of an hour more)
 SAKME_LINKAGE_SPARK_MASTER    where the Spark engine runs (default "local[N]", N = SAKME_LINKAGE_THREADS or
                               every core: Spark inside the process); "spark://host:7077", "yarn", ... for a cluster
 SAKME_LINKAGE_SPARK_MEMORY    the Spark driver's heap (default "2g"; in local mode it is the whole of Spark)
@@ -47,6 +50,10 @@ def threads() -> int | None:
 
 def memory_limit() -> str | None:
     return getattr(settings, "SAKME_LINKAGE_MEMORY", None) or None
+
+
+def stale_after() -> int:
+    return int(getattr(settings, "SAKME_LINKAGE_STALE_AFTER", 1800))
 
 
 def work_dir() -> Path:

@@ -71,6 +71,7 @@ class LinkRun(models.Model):
         SUCCEEDED = "succeeded", _("finished")
         REFUSED = "refused", _("refused: see the message")
         FAILED = "failed", _("failed")
+        INTERRUPTED = "interrupted", _("interrupted: its process stopped and no links were stored; start it again")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -81,6 +82,8 @@ class LinkRun(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     phase = models.CharField(_("phase"), max_length=32, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # When the run last reported progress: a running run silent for long has lost its process (see services).
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)

@@ -11,13 +11,15 @@ import csv
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
@@ -34,6 +36,10 @@ from sakme.registry.models import ImportBatch, SourceSystem
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]
+# The phases a run reports (stored in English, shown translated).
+PHASES = (gettext_noop("reading"), gettext_noop("preparing"), gettext_noop("checking blocks"),
+          gettext_noop("training"), gettext_noop("scoring"), gettext_noop("storing"), gettext_noop("clustering"),
+          gettext_noop("caching"), gettext_noop("total"))
 
 
 def _require(actor: Any, capability: Capability) -> None:
@@ -142,8 +148,9 @@ class _Tracker:
         if self.run.phase:
             self.run.timings[self.run.phase] = round(self.run.timings.get(self.run.phase, 0) + now - self.mark, 2)
         self.mark = now
-        self.run.phase, self.run.progress = phase, percent
-        LinkRun.objects.filter(pk=self.run.pk).update(phase=phase, progress=percent, timings=self.run.timings)
+        self.run.phase, self.run.progress, self.run.progress_at = phase, percent, timezone.now()
+        LinkRun.objects.filter(pk=self.run.pk).update(phase=phase, progress=percent, timings=self.run.timings,
+                                                      progress_at=self.run.progress_at)
 
     def finish(self) -> None:
         self("", 100)
@@ -159,7 +166,8 @@ def link_run_execute(*, run_id: int, actor: Any = None) -> LinkRun:
             raise DomainError(_("Linkage run %(r)s has already run (%(s)s).")
                               % {"r": run.pk, "s": run.get_status_display()})
         run.status, run.started_at = LinkRun.Status.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        run.progress_at = run.started_at
+        run.save(update_fields=["status", "started_at", "progress_at"])
     tracker = _Tracker(run)
     try:
         if run.kind == LinkRun.Kind.BATCH:
@@ -176,6 +184,29 @@ def link_run_execute(*, run_id: int, actor: Any = None) -> LinkRun:
         raise
     _finish(run, tracker, actor)
     return run
+
+
+def link_runs_mark_interrupted() -> int:
+    """Runs left 'running' by a process that died (a worker killed, a machine restarted): their progress has been
+    silent for SAKME_LINKAGE_STALE_AFTER seconds. Nothing of theirs was stored (the store is written in one
+    transaction at the end); say so. Only rows still running and still silent are changed, so a run that
+    reported or finished meanwhile keeps its state. Returns how many were marked.
+    """
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=conf.stale_after())
+    silent = Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, started_at__lt=cutoff)
+    marked = 0
+    for run_id, phase, progress_at in (LinkRun.objects.filter(silent, status=LinkRun.Status.RUNNING)
+                                       .values_list("pk", "phase", "progress_at")):
+        with transaction.atomic():
+            if not LinkRun.objects.filter(silent, pk=run_id, status=LinkRun.Status.RUNNING).update(
+                    status=LinkRun.Status.INTERRUPTED, finished_at=now):
+                continue
+            audit.record(actor=None, action="linkage.run.interrupted", entity_type="linkage.linkrun",
+                         entity_id=run_id, changes={"phase": phase, "last_progress": progress_at.isoformat()
+                                                    if progress_at else None})
+        marked += 1
+    return marked
 
 
 def _finish(run: LinkRun, tracker: _Tracker, actor: Any) -> None:

@@ -103,6 +103,7 @@ def pair_decide(request: HttpRequest, pair_id: int) -> HttpResponse:
 def runs(request: HttpRequest) -> HttpResponse:
     """Start a linkage run (a background task) and follow the latest ones and the models they trained."""
     _require(request, Capability.LINKAGE_RUN)
+    services.link_runs_mark_interrupted()
     form = RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,5 +131,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         run = selectors.run_get(run_id=run_id)
     except LinkRun.DoesNotExist:
         raise Http404(_("No such run.")) from None
+    if run.status == LinkRun.Status.RUNNING and services.link_runs_mark_interrupted():
+        run.refresh_from_db()
     template = "linkage/run.html#status" if request.htmx else "linkage/run.html"  # type: ignore[attr-defined]
     return render(request, template, {"run": run})
