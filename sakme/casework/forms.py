@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from sakme.casework.models import Case, CounsellingSession, Outcome, Placement, PlanAction, Referral
 from sakme.common.forms import DateInput
-from sakme.employment.models import Availability, Education, Occupation, TrainingProgramme, Vacancy
+from sakme.employment.forms import OccupationCodesField
+from sakme.employment.models import Availability, Education, TrainingProgramme, Vacancy
 
 
 def _today() -> object:
@@ -19,9 +20,7 @@ class RegisterForm(forms.Form):
     registered_on = forms.DateField(label=_("Registration date"), initial=_today, widget=DateInput)
     education = forms.ChoiceField(label=_("Education (ISCED)"), choices=[("", "—"), *Education.choices],
                                   required=False)
-    occupations = forms.ModelMultipleChoiceField(
-        label=_("Occupations sought (ISCO-08)"), required=False,
-        queryset=Occupation.objects.filter(level=4).order_by("code"), widget=forms.SelectMultiple(attrs={"size": 6}))
+    occupations = OccupationCodesField(label=_("Occupations sought (ISCO-08)"), required=False)
     skills = forms.CharField(label=_("Skills"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     languages = forms.CharField(label=_("Languages"), required=False, max_length=200)
     driving_licence = forms.CharField(label=_("Driving licence categories"), required=False, max_length=20)

@@ -121,7 +121,7 @@ def register(request: HttpRequest, person_id: int) -> HttpResponse:
             with transaction.atomic():
                 seeker = getattr(person, "job_seeker", None) or job_seeker_register(
                     actor=request.user, person=person, unit=unit, registered_on=data["registered_on"],
-                    occupations=[o.code for o in data["occupations"]], education=data["education"],
+                    occupations=data["occupations"], education=data["education"],
                     skills=data["skills"], languages=data["languages"], driving_licence=data["driving_licence"],
                     availability=data["availability"], accommodations=data["accommodations"],
                     consent_data_processing_on=data["registered_on"],

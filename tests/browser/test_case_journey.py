@@ -63,7 +63,12 @@ def test_from_registration_to_follow_up(page, live_server, staff, language):
         page.click(f"a[href='/cases/register/{nino.pk}/']")
     assert "599123456" in page.content()  # pre-filled from the registry, not asked again
     page.select_option("select[name=education]", "3")
-    page.select_option("select[name=occupations]", "5120")
+    search = page.locator("#id_occupations")  # the ISCO-08 picker: a code or a word of the title
+    search.type("5120")
+    page.locator("#id_occupations-found button", has_text="5120").wait_for()
+    search.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.locator("#id_occupations-chosen input[value='5120']").wait_for()
     page.check("input[name=consent_data_processing]")
     page.check("input[name=consent_share_with_employers]")
     submit(page, "main form")
