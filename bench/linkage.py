@@ -1,6 +1,6 @@
 """Linkage benchmark: sakme's linkage against plain Splink with default-style settings, from the database.
 
-    python bench/linkage.py --persons 1000000 [--reuse] [--skip-plain]
+    python bench/linkage.py --persons 1000000 [--reuse] [--skip-plain] [--engine spark]
 
 On the generator's SSA/Worknet pair (persons SSA records, persons/10 Worknet records, 70 % of them SSA people),
 imported into a fresh PostgreSQL database through sakme's importer, in one run:
@@ -19,6 +19,9 @@ imported into a fresh PostgreSQL database through sakme's importer, in one run:
                 people only in Worknet) imported as a new batch, then `services.link_batch` timed.
 
 Each measurement runs in its own subprocess (see _common.py), so its peak RSS is its own.
+
+With --engine spark, (a) runs on Spark in local mode (the interpreter needs the 'spark' extra: pyspark and Java);
+the peak RSS of Spark's JVM is reported beside the worker's own.
 """
 
 from __future__ import annotations
@@ -82,17 +85,22 @@ def work_load(folder: str) -> dict[str, Any]:
     return {"ssa": _import(Path(folder) / "ssa_registry.csv", "ssa"), "worknet": _import(main, "worknet")}
 
 
-def work_sakme(folder: str) -> dict[str, Any]:
+def work_sakme(folder: str, engine: str = "duckdb") -> dict[str, Any]:
+    import resource
+
     from sakme.linkage import services
 
     started = time.perf_counter()
-    run = services.link_run(actor=None, sources=["ssa", "worknet"], retrain=True)
+    run = services.link_run(actor=None, sources=["ssa", "worknet"], retrain=True, engine=engine)
     seconds = time.perf_counter() - started
     if run.status != "succeeded":
         raise RuntimeError(f"run refused or failed: {run.message}")
     peak = c.peak_rss_mb()
+    # Local Spark's JVM is a child process, ended (and waited for) when the run closes.
+    jvm = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if engine == "spark" else None
     evaluation = services.link_evaluate(actor=None, truth=Path(folder) / "truth.csv").figures["truth"]
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak), "timings": run.timings,
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak), "timings": run.timings, "engine": engine,
+            "jvm_peak_rss_mb": round(jvm) if jvm is not None else None,
             "counts": {k: v for k, v in run.counts.items() if k != "blocking"}, "blocking": run.counts["blocking"],
             "links": evaluation["links"], "model": evaluation["model"]}
 
@@ -225,6 +233,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=c.DEFAULT_SEED)
     parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run (skip the import)")
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                        help="where sakme's run goes (spark: local mode, needs the 'spark' extra)")
     args = parser.parse_args()
 
     info = c.machine(["postgres"])
@@ -242,8 +252,9 @@ def main() -> None:
               f"{load['worknet']['rows']:,} rows in {load['worknet']['seconds']} s")
 
     results: dict[str, Any] = {"machine": info, "persons": args.persons, "load": load}
-    results["sakme"] = ours = c.run_worker(SCRIPT, "sakme", url, folder=str(folder))
-    print(f"sakme: {ours['seconds']} s, peak RSS {ours['peak_rss_mb']} MB, links precision "
+    results["sakme"] = ours = c.run_worker(SCRIPT, "sakme", url, folder=str(folder), engine=args.engine)
+    jvm = f" (+ Spark's JVM {ours['jvm_peak_rss_mb']} MB)" if ours.get("jvm_peak_rss_mb") else ""
+    print(f"sakme on {args.engine}: {ours['seconds']} s, peak RSS {ours['peak_rss_mb']} MB{jvm}, links precision "
           f"{_f(ours['links']['precision'])} recall {_f(ours['links']['recall'])} F1 {_f(ours['links']['f1'])}")
     print("       " + ", ".join(f"{k} {v}" for k, v in ours["timings"].items()))
     if not args.skip_plain:
@@ -257,7 +268,7 @@ def main() -> None:
         print(f"incremental batch: {batch['rows']:,} new Worknet rows linked in {batch['seconds']} s "
               f"(import {batch['import_seconds']} s), peak RSS {batch['peak_rss_mb']} MB; links after: precision "
               f"{_f(batch['links_after']['precision'])} recall {_f(batch['links_after']['recall'])}")
-    out = c.OUT / f"linkage-{args.persons}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    out = c.OUT / f"linkage-{args.persons}-{args.engine}-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"results: {out}")
 
