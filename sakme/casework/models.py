@@ -45,13 +45,15 @@ class Case(Versioned):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         # The pages' filters and orders (casework.selectors): a unit's cases by state, open or all, oldest in
-        # their state first (keyset pages); a counsellor's cases by state and opening date (what is due).
+        # their state first (keyset pages); a counsellor's open cases by state and opening date (what is due).
         indexes = [
             models.Index(fields=["unit", "state", "state_since", "id"], name="case_unit_state_since"),
             models.Index(fields=["unit", "state_since", "id"], name="case_unit_open",
                          condition=~models.Q(state="closed")),
             models.Index(fields=["unit", "state_since", "id"], name="case_unit_since"),
-            models.Index(fields=["counsellor", "state", "opened_on"], name="case_counsellor_state_opened"),
+            # What is due is always of open cases; the unit in the index saves reading the rows for the scope.
+            models.Index(fields=["counsellor", "state", "opened_on", "unit"], name="case_counsellor_open",
+                         condition=~models.Q(state="closed")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["job_seeker"], condition=~models.Q(state="closed"),

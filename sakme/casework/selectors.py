@@ -168,11 +168,13 @@ def due_items(*, user: Any, cases: QuerySet[Case] | None = None, horizon_days: i
     kind(base.filter(state=State.ASSESSED).select_related(person), "opened_on",
          lambda c: _("agree the individual employment plan"),
          lambda c: add_working_days(c.opened_on, days["plan"]), days["plan"])
-    kind(Referral.objects.filter(case__in=base.values("pk"), status=Referral.Status.PENDING)
+    # A closed case has nothing due; open follow-ups are those of cases in follow-up (closing needs them done).
+    kind(Referral.objects.filter(case__in=base.exclude(state=State.CLOSED).values("pk"), status=Referral.Status.PENDING)
          .select_related(f"case__{person}"), "referred_on", lambda r: _("outcome of the referral"),
          lambda r: add_working_days(r.referred_on, days["referral_outcome"]), days["referral_outcome"])
-    kind(FollowUp.objects.filter(case__in=base.values("pk"), done_on__isnull=True).select_related(f"case__{person}"),
-         "due_on", lambda f: _("%(m)d-month follow-up") % {"m": f.months}, lambda f: f.due_on, None)
+    kind(FollowUp.objects.filter(case__in=base.filter(state=State.FOLLOW_UP).values("pk"), done_on__isnull=True)
+         .select_related(f"case__{person}"), "due_on", lambda f: _("%(m)d-month follow-up") % {"m": f.months},
+         lambda f: f.due_on, None)
     due.items = sorted(due.items, key=lambda i: (i.due_on, i.case.pk))[:limit]
     return due
 
