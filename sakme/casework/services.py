@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sakme.accounts.roles import Capability
+from sakme.accounts.models import User
+from sakme.accounts.roles import Capability, Role
 from sakme.audit import services as audit
 from sakme.casework.clocks import add_months
 from sakme.casework.intakes import TAKING_A_PLACE, programme_referral_check
@@ -31,7 +32,7 @@ from sakme.casework.models import (
     State,
 )
 from sakme.casework.workflow import FOLLOW_UP_MONTHS, OPEN_STATES, plan_transition
-from sakme.common.errors import ConcurrentEdit, DomainError
+from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
 from sakme.employment.models import JobSeeker, TrainingProgramme, Vacancy
 from sakme.employment.services import require
 from sakme.geo.models import TerritorialUnit
@@ -71,6 +72,36 @@ def case_open(*, actor: Any, job_seeker: JobSeeker, unit: TerritorialUnit | None
                              by=actor if actor else None)
     audit.record(actor=actor, action="case.open", entity_type="casework.case", entity_id=case.pk,
                  changes={"job_seeker": job_seeker.pk, "unit": unit.code})
+    return case
+
+
+def counsellors_of_unit(unit_id: int) -> QuerySet[User]:
+    """Active counsellors posted to a unit: those a case of the unit may be given to."""
+    return User.objects.filter(is_active=True, role=Role.COUNSELLOR, posts__unit_id=unit_id).distinct() \
+        .order_by("last_name", "first_name", "username")
+
+
+@transaction.atomic
+def case_assign(*, actor: Any, case_id: int, counsellor: Any, expected_version: int | None = None) -> Case:
+    """Give a case to a counsellor of its unit: the unit head for any case; a counsellor only takes an unassigned
+    case for themselves (a case that arrived by transfer, say)."""
+    case = _locked(actor, case_id, expected_version)
+    if case.state not in OPEN_STATES:
+        raise DomainError(_("Only an open case can be given to a counsellor."))
+    if not counsellors_of_unit(case.unit_id).filter(pk=counsellor.pk).exists():
+        raise DomainError(_("Choose a counsellor posted to this case's unit."))
+    if actor is not None and actor.role != Role.UNIT_HEAD and not (
+            actor.pk == counsellor.pk and case.counsellor_id is None):
+        raise PermissionDenied(_("Only the unit head gives cases to counsellors; a counsellor may take an "
+                                 "unassigned case."))
+    before = case.counsellor_id
+    case.counsellor = counsellor
+    case.version += 1
+    case.save(update_fields=["counsellor", "version", "updated_at"])
+    CaseEvent.objects.create(case=case, action="assign", from_state=case.state, to_state=case.state,
+                             by=actor if actor else None, note=counsellor.get_full_name() or counsellor.username)
+    audit.record(actor=actor, action="case.assign", entity_type="casework.case", entity_id=case.pk,
+                 changes={"counsellor": [before, counsellor.pk]})
     return case
 
 

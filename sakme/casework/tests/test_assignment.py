@@ -1,0 +1,77 @@
+"""Giving a case to a counsellor: the unit head gives any case of the unit; a counsellor takes an unassigned one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sakme.accounts.roles import Role
+from sakme.audit.models import AuditEvent
+from sakme.casework import services
+from sakme.casework.models import CaseEvent
+from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
+from sakme.employment import services as employment
+from sakme.geo.models import TerritorialUnit
+from sakme.tests.factories import UserFactory, person, post
+
+DAY = dt.date(2025, 3, 3)
+
+
+@pytest.fixture
+def case(staff):
+    seeker = employment.job_seeker_register(actor=staff["counsellor"], person=person(),
+                                            unit=TerritorialUnit.objects.get(code="TB-1"), registered_on=DAY)
+    return services.case_open(actor=staff["counsellor"], job_seeker=seeker, opened_on=DAY)
+
+
+@pytest.fixture
+def colleague(staff):
+    return post(UserFactory(username="colleague", role=Role.COUNSELLOR, first_name="Ana", last_name="Lomidze"),
+                unit="TB-1")
+
+
+def test_the_unit_head_gives_a_case_to_a_counsellor_of_the_unit(staff, case, colleague):
+    assert set(services.counsellors_of_unit(case.unit_id)) == {colleague, staff["counsellor"]}
+    given = services.case_assign(actor=staff["unit_head"], case_id=case.pk, counsellor=colleague,
+                                 expected_version=case.version)
+    assert given.counsellor == colleague and given.version == case.version + 1
+    assert CaseEvent.objects.filter(case=case, action="assign", by=staff["unit_head"]).exists()
+    event = AuditEvent.objects.get(action="case.assign", entity_id=str(case.pk))
+    assert event.changes == {"counsellor": [staff["counsellor"].pk, colleague.pk]}
+
+
+def test_a_stale_assignment_is_refused(staff, case, colleague):
+    services.case_assign(actor=staff["unit_head"], case_id=case.pk, counsellor=colleague)
+    with pytest.raises(ConcurrentEdit):
+        services.case_assign(actor=staff["unit_head"], case_id=case.pk, counsellor=staff["counsellor"],
+                             expected_version=case.version)
+
+
+def test_only_counsellors_of_the_cases_unit(staff, case):
+    elsewhere = post(UserFactory(username="far", role=Role.COUNSELLOR), unit="KA-TEL")
+    with pytest.raises(DomainError):
+        services.case_assign(actor=staff["unit_head"], case_id=case.pk, counsellor=elsewhere)
+    with pytest.raises(DomainError):
+        services.case_assign(actor=staff["unit_head"], case_id=case.pk, counsellor=staff["employer_relations"])
+
+
+def test_a_counsellor_takes_an_unassigned_case_but_not_a_colleagues(staff, case, colleague):
+    with pytest.raises(PermissionDenied):  # the case is the counsellor's own: not for a colleague to take
+        services.case_assign(actor=colleague, case_id=case.pk, counsellor=colleague)
+    with pytest.raises(PermissionDenied):  # nor to hand to someone else
+        services.case_assign(actor=staff["counsellor"], case_id=case.pk, counsellor=colleague)
+    case.counsellor = None
+    case.save(update_fields=["counsellor"])
+    taken = services.case_assign(actor=colleague, case_id=case.pk, counsellor=colleague)
+    assert taken.counsellor == colleague
+
+
+def test_a_transferred_case_waits_for_a_counsellor_of_the_receiving_unit(staff, case):
+    successor = services.case_transfer(actor=staff["counsellor"], case_id=case.pk,
+                                       to_unit=TerritorialUnit.objects.get(code="KA-TEL"), reason="moved to Telavi")
+    assert successor.counsellor is None
+    there = post(UserFactory(username="telavi", role=Role.COUNSELLOR), unit="KA-TEL")
+    assert services.case_assign(actor=there, case_id=successor.pk, counsellor=there).counsellor == there
+    with pytest.raises(PermissionDenied):  # the sending unit's head has no say any more
+        services.case_assign(actor=staff["unit_head"], case_id=successor.pk, counsellor=there)
