@@ -98,6 +98,11 @@ def _cursor(after: str) -> tuple[dt.date, int] | None:
         return None
 
 
+# What a list shows of a case's job seeker: the name, in both scripts.
+NAMES = ("job_seeker__person__given_name_ka", "job_seeker__person__family_name_ka",
+         "job_seeker__person__given_name_lat", "job_seeker__person__family_name_lat")
+
+
 def case_list(*, user: Any, state: str = OPEN, counsellor_id: int | None = None, after: str = "",
               size: int = PAGE_SIZE) -> CaseListPage:
     """Cases in the user's units, oldest in their state first, one keyset page at a time (`after` comes from
@@ -114,8 +119,7 @@ def case_list(*, user: Any, state: str = OPEN, counsellor_id: int | None = None,
     rows = list(
         cases.select_related("job_seeker__person", "counsellor", "unit")
         .only("state", "outcome", "state_since", "unit__code", "counsellor__username", "counsellor__first_name",
-              "counsellor__last_name", "job_seeker__person__given_name_ka", "job_seeker__person__family_name_ka",
-              "job_seeker__person__given_name_lat", "job_seeker__person__family_name_lat")
+              "counsellor__last_name", *NAMES)
         .order_by("state_since", "pk")[: size + 1]
     )
     more = len(rows) > size
@@ -137,13 +141,15 @@ def latest_start(until: dt.date, working_days: int) -> dt.date:
 def due_items(*, user: Any, cases: QuerySet[Case] | None = None, horizon_days: int = 7, late_only: bool = False,
               today: dt.date | None = None, limit: int = DUE_SHOWN) -> Due:
     """What is due within `horizon_days` or already late (only what is late with `late_only`) across the given
-    cases (default: the user's own): the `limit` most urgent, and how many in all and late. Five queries."""
+    cases (default: the user's own): the `limit` most urgent, and how many in all and late. Six queries: the
+    deadlines, one per kind of item (its most urgent rows, each carrying the counts), the shown cases' names."""
     today = today or dt.date.today()
     until = today - dt.timedelta(days=1) if late_only else today + dt.timedelta(days=horizon_days)
     yesterday = today - dt.timedelta(days=1)
     base = cases if cases is not None else cases_for_user(user).filter(counsellor=user)
     days = deadlines()
     due = Due()
+    found: list[tuple[dt.date, int, Any]] = []  # (due on, case id, what)
 
     def kind(rows: QuerySet[Any], date_field: str, what: Any, due_on: Any, working_days: int | None) -> None:
         if working_days is None:  # the row carries its due date
@@ -152,30 +158,30 @@ def due_items(*, user: Any, cases: QuerySet[Case] | None = None, horizon_days: i
         else:
             rows = rows.filter(**{f"{date_field}__lte": latest_start(until, working_days)})
             late = Q(**{f"{date_field}__lte": latest_start(yesterday, working_days)})
-        # The most urgent rows, each carrying how many there are in all and late (window counts): one query.
-        found = list(rows.annotate(n_all=Window(Count("pk")), n_late=Window(Count("pk", filter=late)))
-                     .order_by(date_field, "pk")[:limit])
-        if found:
-            due.total += found[0].n_all
-            due.late += found[0].n_late
-        for row in found:
-            due.items.append(DueItem(row if isinstance(row, Case) else row.case, what(row), due_on(row)))
+        # The most urgent rows, each carrying how many there are in all and late (window counts), no joins.
+        urgent = list(rows.annotate(n_all=Window(Count("pk")), n_late=Window(Count("pk", filter=late)))
+                      .order_by(date_field, "pk")[:limit])
+        if urgent:
+            due.total += urgent[0].n_all
+            due.late += urgent[0].n_late
+        found.extend((due_on(row), row.pk if isinstance(row, Case) else row.case_id, what(row)) for row in urgent)
 
-    person = "job_seeker__person"
     kind(base.filter(state=State.REGISTERED).exclude(Exists(CounsellingSession.objects.filter(case=OuterRef("pk"))))
-         .select_related(person), "opened_on", lambda c: _("first counselling session"),
+         .only("opened_on"), "opened_on", lambda c: _("first counselling session"),
          lambda c: add_working_days(c.opened_on, days["first_session"]), days["first_session"])
-    kind(base.filter(state=State.ASSESSED).select_related(person), "opened_on",
+    kind(base.filter(state=State.ASSESSED).only("opened_on"), "opened_on",
          lambda c: _("agree the individual employment plan"),
          lambda c: add_working_days(c.opened_on, days["plan"]), days["plan"])
     # A closed case has nothing due; open follow-ups are those of cases in follow-up (closing needs them done).
     kind(Referral.objects.filter(case__in=base.exclude(state=State.CLOSED).values("pk"), status=Referral.Status.PENDING)
-         .select_related(f"case__{person}"), "referred_on", lambda r: _("outcome of the referral"),
+         .only("case_id", "referred_on"), "referred_on", lambda r: _("outcome of the referral"),
          lambda r: add_working_days(r.referred_on, days["referral_outcome"]), days["referral_outcome"])
     kind(FollowUp.objects.filter(case__in=base.filter(state=State.FOLLOW_UP).values("pk"), done_on__isnull=True)
-         .select_related(f"case__{person}"), "due_on", lambda f: _("%(m)d-month follow-up") % {"m": f.months},
+         .only("case_id", "months", "due_on"), "due_on", lambda f: _("%(m)d-month follow-up") % {"m": f.months},
          lambda f: f.due_on, None)
-    due.items = sorted(due.items, key=lambda i: (i.due_on, i.case.pk))[:limit]
+    shown = sorted(found, key=lambda item: item[:2])[:limit]
+    named = base.select_related("job_seeker__person").only(*NAMES).in_bulk({case_id for _d, case_id, _w in shown})
+    due.items = [DueItem(named[case_id], what, due_on) for due_on, case_id, what in shown]
     return due
 
 
@@ -184,7 +190,7 @@ def caseload(*, user: Any) -> dict[str, Any]:
     cases = cases_for_user(user)
     by_state = dict(cases.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     by_counsellor = list(
-        cases.filter(state__in=OPEN_STATES | {State.OUTCOME, State.FOLLOW_UP})
+        cases.exclude(state=State.CLOSED)  # open, outcome recorded or in follow-up: the partial index case_unit_open
         .values("counsellor__username", "counsellor__first_name", "counsellor__last_name")
         .annotate(open=Count("pk", filter=Q(state__in=OPEN_STATES)), follow_up=Count("pk", filter=Q(
             state=State.FOLLOW_UP)))
