@@ -32,7 +32,18 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from _common import OUT, PG_SERVER, ROOT, code_version, database_exists, fresh_database, machine, print_machine, table
+from _common import (
+    CODE,
+    OUT,
+    PG_SERVER,
+    ROOT,
+    code_version,
+    database_exists,
+    fresh_database,
+    machine,
+    print_machine,
+    table,
+)
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 TOOLS = OUT / "tools"
@@ -47,7 +58,7 @@ ACCESS_EVENTS = 45_000
 def environment(var: Path) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": URL, "SAKME_VAR_DIR": str(var), "SAKME_DEMO": "1",
             "SAKME_SECRET_KEY": "bench-only-not-secret", "SAKME_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "sakme.settings",
-            "PYTHONPATH": os.pathsep.join([str(TOOLS), str(ROOT / "bench"), str(ROOT)])}
+            "PYTHONPATH": os.pathsep.join([str(TOOLS), str(ROOT / "bench"), str(CODE)])}  # CODE: see _common.py
 
 
 def sql(query: str) -> list[tuple[Any, ...]]:
