@@ -66,6 +66,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "casework:programme": ("get", "programme", allowed(TRAINING_ROLES)),
     # The matrix's case waits for its follow-ups: the page sends allowed roles back to it (only open cases move).
     "casework:transfer": ("get", "case", allowed(CASE_ROLES, scoped=True, ok=302)),
+    # Posted without a counsellor: the page comes back saying whom to choose.
+    "casework:assign": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302)),
     # The matrix's persons have an open case already: registering sends the user to it.
     "casework:register": ("get", "person", allowed(CASE_ROLES, scoped=True, ok=302)),
     "casework:case": ("get", "case", allowed(CASE_ROLES, scoped=True)),

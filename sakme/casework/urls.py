@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sakme.casework import programmes, shortlists, transfers, views
+from sakme.casework import assignments, programmes, shortlists, transfers, views
 
 app_name = "casework"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:case_id>/forms/<slug:name>/", views.case_form, name="case_form"),
     path("<int:case_id>/do/<slug:action>/", views.transition, name="transition"),
     path("<int:case_id>/transfer/", transfers.case_transfer, name="transfer"),
+    path("<int:case_id>/assign/", assignments.case_assign, name="assign"),
     path("<int:case_id>/sessions/", views.session_add, name="session_add"),
     path("<int:case_id>/plans/", views.plan_add, name="plan_add"),
     path("<int:case_id>/referrals/", views.referral_add, name="referral_add"),

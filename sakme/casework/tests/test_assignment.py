@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from sakme.accounts.roles import Role
 from sakme.audit.models import AuditEvent
@@ -13,7 +15,7 @@ from sakme.casework.models import CaseEvent
 from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
 from sakme.employment import services as employment
 from sakme.geo.models import TerritorialUnit
-from sakme.tests.factories import UserFactory, person, post
+from sakme.tests.factories import UserFactory, person, post, sign_in
 
 DAY = dt.date(2025, 3, 3)
 
@@ -75,3 +77,15 @@ def test_a_transferred_case_waits_for_a_counsellor_of_the_receiving_unit(staff, 
     assert services.case_assign(actor=there, case_id=successor.pk, counsellor=there).counsellor == there
     with pytest.raises(PermissionDenied):  # the sending unit's head has no say any more
         services.case_assign(actor=staff["unit_head"], case_id=successor.pk, counsellor=there)
+
+
+def test_the_unit_head_assigns_from_the_case_page(staff, case, colleague):
+    client = sign_in(Client(), staff["unit_head"])
+    url = reverse("casework:assign", args=[case.pk])
+    response = client.post(url, {"counsellor": colleague.pk, "version": case.version}, follow=True)
+    case.refresh_from_db()
+    assert case.counsellor == colleague
+    assert "The case is now with Ana Lomidze." in response.content.decode()
+    stale = client.post(url, {"counsellor": staff["counsellor"].pk, "version": case.version - 1}, follow=True)
+    case.refresh_from_db()
+    assert case.counsellor == colleague and "Someone else changed this case" in stale.content.decode()
