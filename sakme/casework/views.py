@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sakme.accounts.roles import Capability
+from sakme.accounts.roles import Capability, Role
 from sakme.casework import access, selectors, services
 from sakme.casework.forms import (
     FollowUpForm,
@@ -73,6 +73,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     }
     context["actions"] = [(t, TransitionForm(prefix=t.action, initial={"version": case.version}))
                           for t in context["actions"]]
+    # Whom the unit head may give the case to (one query, for unit heads only).
+    context["counsellors"] = (list(services.counsellors_of_unit(case.unit_id))
+                              if request.user.role == Role.UNIT_HEAD else [])  # type: ignore[union-attr]
     return render(request, "casework/case.html", context)
 
 

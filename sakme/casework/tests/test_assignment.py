@@ -89,3 +89,14 @@ def test_the_unit_head_assigns_from_the_case_page(staff, case, colleague):
     stale = client.post(url, {"counsellor": staff["counsellor"].pk, "version": case.version - 1}, follow=True)
     case.refresh_from_db()
     assert case.counsellor == colleague and "Someone else changed this case" in stale.content.decode()
+
+
+def test_the_case_page_offers_what_the_user_may_do(staff, case, colleague):
+    page = sign_in(Client(), staff["unit_head"]).get(reverse("casework:case", args=[case.pk])).content.decode()
+    assert 'name="counsellor" id="assign-counsellor"' in page and "Ana Lomidze" in page
+    own = sign_in(Client(), staff["counsellor"]).get(reverse("casework:case", args=[case.pk])).content.decode()
+    assert "assign-counsellor" not in own and "Take the case" not in own
+    case.counsellor = None
+    case.save(update_fields=["counsellor"])
+    free = sign_in(Client(), colleague).get(reverse("casework:case", args=[case.pk])).content.decode()
+    assert "Take the case" in free
