@@ -58,7 +58,8 @@ ACCESS_EVENTS = 45_000
 def environment(var: Path) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": URL, "SAKME_VAR_DIR": str(var), "SAKME_DEMO": "1",
             "SAKME_SECRET_KEY": "bench-only-not-secret", "SAKME_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "sakme.settings",
-            "PYTHONPATH": os.pathsep.join([str(TOOLS), str(ROOT / "bench"), str(CODE)])}  # CODE: see _common.py
+            # The code measured (CODE, see _common.py) is also the working directory: `python -m` puts it first.
+            "PYTHONPATH": os.pathsep.join([str(TOOLS), str(ROOT / "bench"), str(CODE)])}
 
 
 def sql(query: str) -> list[tuple[Any, ...]]:
@@ -78,7 +79,7 @@ def build(cases: int, var: Path) -> dict[str, Any]:
     persons = int(cases * PERSONS_PER_CASE)
     started = time.perf_counter()
     proc = subprocess.run([PYTHON, "-m", "sakme.cli", "demo", "load", "--persons", str(persons), "--cases", str(cases)],
-                          env=environment(var), cwd=ROOT, capture_output=True, text=True, check=False)
+                          env=environment(var), cwd=CODE, capture_output=True, text=True, check=False)
     loaded = time.perf_counter() - started
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -103,7 +104,7 @@ def build(cases: int, var: Path) -> dict[str, Any]:
 
 def migrate(var: Path) -> None:
     """An earlier run's database gets the migrations added since (new indexes), then fresh statistics."""
-    subprocess.run([PYTHON, "-m", "sakme.cli", "migrate", "--verbosity", "0"], env=environment(var), cwd=ROOT,
+    subprocess.run([PYTHON, "-m", "sakme.cli", "migrate", "--verbosity", "0"], env=environment(var), cwd=CODE,
                    check=True)
     sql("ANALYZE")
 
@@ -127,7 +128,7 @@ def serve(server: str, var: Path) -> subprocess.Popen[bytes]:
         command = [PYTHON, "-c", "import wsgiref.simple_server as s, _pages_wsgi as w; "
                    f"s.make_server('127.0.0.1', {PORT}, w.application, handler_class=type('Quiet', "
                    "(s.WSGIRequestHandler,), {'log_message': lambda *a: None})).serve_forever()"]
-    return subprocess.Popen(command, env=environment(var), cwd=ROOT, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(command, env=environment(var), cwd=CODE, stdout=subprocess.DEVNULL)
 
 
 class Browser:
