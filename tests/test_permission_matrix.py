@@ -103,6 +103,9 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
         json=lambda t: {"person_id": t["person"], "registered_on": "2025-01-08"})),
     "api:vacancy_list": ("get", None, allowed(EMPLOYER_ROLES, anon=401)),
     # The matrix's case is in follow-up: allowed roles get past permission to the workflow's refusal.
+    # Nobody is counsellor 0: allowed roles hear why (422), others 403/404 first.
+    "api:case_assign": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {
+        "counsellor_id": 0, "expected_version": 1})),
     "api:case_transfer": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {
         "to_unit": "AJ-BAT", "reason": "moved", "expected_version": 1})),
     "api:referral_create": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {

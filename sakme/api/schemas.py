@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class UnitOut(Schema):
@@ -88,6 +88,7 @@ class CaseOut(Schema):
     state: str
     outcome: str
     version: int
+    counsellor_id: int | None
     opened_on: dt.date
     state_since: dt.date
     allowed_actions: list[str]
@@ -224,6 +225,11 @@ class ProgrammeDetail(ProgrammeOut):
     provider_email: str
     intakes: list[IntakeOut]
     waiting_for_an_intake: int
+
+
+class AssignIn(Schema):
+    counsellor_id: int = Field(description="A counsellor posted to the case's unit")
+    expected_version: int
 
 
 class TransferIn(Schema):

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
 from sakme.api.schemas import (
+    AssignIn,
     CaseOut,
     ErrorOut,
     ReferralIn,
@@ -40,6 +42,7 @@ ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Erro
 def _case_out(case: Case) -> dict[str, Any]:
     return {"id": case.pk, "person_id": case.job_seeker.person_id, "job_seeker_name": case.job_seeker.person.full_name,
             "unit": case.unit.code, "state": case.state, "outcome": case.outcome, "version": case.version,
+            "counsellor_id": case.counsellor_id,
             "opened_on": case.opened_on, "state_since": case.state_since,
             "allowed_actions": [t.action for t in allowed_actions(case)]}
 
@@ -93,6 +96,22 @@ def session_record(request: HttpRequest, case_id: int, payload: SessionIn) -> An
         access.case_get_for_user(request.user, case_id, context=request.path)
         services.session_record(actor=request.user, case_id=case_id, held_on=payload.held_on, kind=payload.kind,
                                 notes=payload.notes)
+        return _case_out(Case.objects.select_related("job_seeker__person", "unit").get(pk=case_id))
+    return _call(run)
+
+
+@router.post("/cases/{case_id}/assign", response={200: CaseOut, **ERRORS})
+def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> Any:
+    """Give an open case to a counsellor of its unit: unit heads for any case, a counsellor only an unassigned one
+    for themselves; 409 when the case changed since `expected_version`."""
+    def run() -> dict[str, Any]:
+        access.case_get_for_user(request.user, case_id, context=request.path)
+        unit_id = Case.objects.values_list("unit_id", flat=True).get(pk=case_id)
+        counsellor = services.counsellors_of_unit(unit_id).filter(pk=payload.counsellor_id).first()
+        if counsellor is None:
+            raise DomainError(_("Choose a counsellor posted to this case's unit."))
+        services.case_assign(actor=request.user, case_id=case_id, counsellor=counsellor,
+                             expected_version=payload.expected_version)
         return _case_out(Case.objects.select_related("job_seeker__person", "unit").get(pk=case_id))
     return _call(run)
 

@@ -66,3 +66,22 @@ def test_casework_over_the_api_with_versions(staff):
                  {"action": "end_early", "outcome": "withdrawn", "expected_version": case["version"]})
     assert stale.status_code == 409
     assert [c["id"] for c in client.get("/api/v1/cases").json()] == [case["id"]]
+
+
+def test_the_unit_head_assigns_a_case_over_the_api(staff):
+    nino = person(family="ბერიძე", personal_number="01001012346")
+    counsellor = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=None, user=staff['counsellor'], name='t')}")
+    case = counsellor.post("/api/v1/job-seekers", json.dumps({"person_id": nino.pk, "registered_on": "2025-03-03"}),
+                           content_type="application/json").json()
+    assert case["counsellor_id"] == staff["counsellor"].pk
+    head = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=None, user=staff['unit_head'], name='t')}")
+    url = f"/api/v1/cases/{case['id']}/assign"
+    nobody = head.post(url, json.dumps({"counsellor_id": staff["unit_head"].pk, "expected_version": case["version"]}),
+                       content_type="application/json")
+    assert nobody.status_code == 422  # a unit head is not a counsellor
+    again = head.post(url, json.dumps({"counsellor_id": staff["counsellor"].pk, "expected_version": case["version"]}),
+                      content_type="application/json")
+    assert again.status_code == 200 and again.json()["version"] == case["version"] + 1
+    stale = head.post(url, json.dumps({"counsellor_id": staff["counsellor"].pk, "expected_version": case["version"]}),
+                      content_type="application/json")
+    assert stale.status_code == 409
