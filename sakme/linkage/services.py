@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import pgettext_lazy
 
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
@@ -36,10 +36,13 @@ from sakme.registry.models import ImportBatch, SourceSystem
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]
-# The phases a run reports (stored in English, shown translated).
-PHASES = (gettext_noop("reading"), gettext_noop("preparing"), gettext_noop("checking blocks"),
-          gettext_noop("training"), gettext_noop("scoring"), gettext_noop("storing"), gettext_noop("clustering"),
-          gettext_noop("caching"), gettext_noop("total"))
+# The phases a run reports (stored in English, shown translated in the "linkage phase" context; listed here
+# for the catalogue).
+PHASES = (pgettext_lazy("linkage phase", "reading"), pgettext_lazy("linkage phase", "preparing"),
+          pgettext_lazy("linkage phase", "checking blocks"), pgettext_lazy("linkage phase", "training"),
+          pgettext_lazy("linkage phase", "scoring"), pgettext_lazy("linkage phase", "storing"),
+          pgettext_lazy("linkage phase", "clustering"), pgettext_lazy("linkage phase", "caching"),
+          pgettext_lazy("linkage phase", "total"))
 
 
 def _require(actor: Any, capability: Capability) -> None:
