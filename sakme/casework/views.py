@@ -245,7 +245,12 @@ def group_session_new(request: HttpRequest) -> HttpResponse:
     if unit is None:
         raise DjangoPermissionDenied(_("You are not posted to a unit."))
     cases = access.cases_for_user(request.user).filter(unit=unit).exclude(state=State.CLOSED).select_related(
-        "job_seeker__person").order_by("job_seeker__person__family_key")
+        "job_seeker__person").order_by("job_seeker__person__family_key", "job_seeker__person__given_key", "pk")
+    # A counsellor invites from their own caseload; the whole unit's open cases (hundreds) on request.
+    mine_first = request.user.role == Role.COUNSELLOR  # type: ignore[union-attr]
+    whole_unit = (request.POST or request.GET).get("cases", "mine" if mine_first else "unit") == "unit"
+    if not whole_unit:
+        cases = cases.filter(counsellor=request.user)
     form = GroupSessionForm(request.POST or None, cases=cases)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -258,4 +263,4 @@ def group_session_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Group session recorded."))
             return redirect("casework:list")
-    return render(request, "casework/group_session.html", {"form": form, "unit": unit})
+    return render(request, "casework/group_session.html", {"form": form, "unit": unit, "whole_unit": whole_unit})

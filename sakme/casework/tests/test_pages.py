@@ -82,3 +82,23 @@ def test_unit_head_sees_the_caseload_and_what_is_late(staff):
     page = sign_in(Client(), staff["unit_head"]).get(reverse("home")).content.decode()
     assert "Caseload" in page and "Late in the unit" in page
     assert page.count("agree the individual employment plan") == 3
+
+
+def test_group_session_invites_from_the_counsellors_own_caseload_or_the_whole_unit(staff, counsellor):
+    unit = TerritorialUnit.objects.get(code="TB-1")
+
+    def open_case(given: str, by: object) -> Case:
+        seeker = employment.job_seeker_register(actor=None, person=person(given=given), unit=unit, registered_on=TODAY)
+        return services.case_open(actor=None, job_seeker=seeker, counsellor=by)
+
+    mine, theirs = open_case("ნინო", staff["counsellor"]), open_case("ანა", None)
+    url = reverse("casework:group_session_new")
+    own = counsellor.get(url).content.decode()
+    assert f'value="{mine.pk}"' in own and f'value="{theirs.pk}"' not in own
+    whole = counsellor.get(url, {"cases": "unit"}).content.decode()
+    assert f'value="{mine.pk}"' in whole and f'value="{theirs.pk}"' in whole
+    head = sign_in(Client(), staff["unit_head"]).get(url).content.decode()  # the unit head sees the whole unit
+    assert f'value="{theirs.pk}"' in head
+    response = counsellor.post(url, {"cases": "unit", "topic": "CV", "held_on": TODAY.isoformat(),
+                                     "invited": [mine.pk, theirs.pk], "attended": [theirs.pk]})
+    assert response.status_code == 302 and theirs.group_participations.filter(attended=True).count() == 1
