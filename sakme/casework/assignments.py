@@ -4,26 +4,19 @@ counsellors; a counsellor takes an unassigned case (one that arrived by transfer
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sakme.accounts.roles import Capability
-from sakme.casework import access, services
-from sakme.casework.models import Case
+from sakme.casework import services
+from sakme.casework.requests import case_of_request
 from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
 
 
 @require_POST
 def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
-    if not request.user.can(Capability.CASE_WORK):  # type: ignore[union-attr]
-        raise DjangoPermissionDenied(_("Your role does not allow this."))
-    try:
-        case = access.case_get_for_user(request.user, case_id, context=request.path)
-    except Case.DoesNotExist:
-        raise Http404(_("No such case in your units.")) from None
+    case = case_of_request(request, case_id)
     counsellor = services.counsellors_of_unit(case.unit_id).filter(pk=request.POST.get("counsellor") or 0).first()
     if counsellor is None:
         messages.error(request, _("Choose a counsellor posted to this case's unit."))

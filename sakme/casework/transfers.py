@@ -7,16 +7,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from sakme.accounts.roles import Capability
-from sakme.casework import access, services
+from sakme.casework import services
 from sakme.casework.models import Case
+from sakme.casework.requests import case_of_request
 from sakme.casework.workflow import OPEN_STATES
 from sakme.common.errors import DomainError, PermissionDenied
 from sakme.geo.models import TerritorialUnit
@@ -47,12 +46,7 @@ class TransferForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def case_transfer(request: HttpRequest, case_id: int) -> HttpResponse:
     """Choose the receiving unit and say why; the service checks the role, the unit, the version and the state."""
-    if not request.user.can(Capability.CASE_WORK):  # type: ignore[union-attr]
-        raise DjangoPermissionDenied(_("Your role does not allow this."))
-    try:
-        case = access.case_get_for_user(request.user, case_id, context=request.path)
-    except Case.DoesNotExist:
-        raise Http404(_("No such case in your units.")) from None
+    case = case_of_request(request, case_id)
     if case.state not in OPEN_STATES:
         messages.error(request, _("Only an open case can be transferred."))
         return redirect("casework:case", case_id=case.pk)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sakme.accounts.roles import Capability, Role
+from sakme.accounts.roles import Role
 from sakme.casework import access, selectors, services
 from sakme.casework.forms import (
     FollowUpForm,
@@ -26,6 +26,7 @@ from sakme.casework.forms import (
     TransitionForm,
 )
 from sakme.casework.models import Case, FollowUp, Outcome, Referral, State
+from sakme.casework.requests import case_of_request, require_case_work
 from sakme.common.errors import DomainError, PermissionDenied
 from sakme.employment.services import job_seeker_register
 from sakme.geo.access import home_unit
@@ -33,22 +34,10 @@ from sakme.registry.access import person_get_for_user
 from sakme.registry.models import Person
 
 
-def _require(request: HttpRequest) -> None:
-    if not request.user.can(Capability.CASE_WORK):  # type: ignore[union-attr]
-        raise DjangoPermissionDenied(_("Your role does not allow this."))
-
-
-def _case(request: HttpRequest, case_id: int) -> Case:
-    try:
-        return access.case_get_for_user(request.user, case_id, context=request.path)
-    except Case.DoesNotExist:
-        raise Http404(_("No such case in your units.")) from None
-
-
 def case_list(request: HttpRequest) -> HttpResponse:
     """The unit's cases, open ones unless another filter is chosen, oldest in their state first, a page at a
     time (keyset: `after` is where the next page starts)."""
-    _require(request)
+    require_case_work(request)
     state = request.GET.get("state", "")
     state = state if state in State.values or state == selectors.ALL else selectors.OPEN
     page = selectors.case_list(user=request.user, state=state, after=request.GET.get("after", ""))
@@ -61,8 +50,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    _require(request)
-    case = _case(request, case_id)
+    require_case_work(request)
+    case = case_of_request(request, case_id)
     context = {
         "case": case, **selectors.case_page(case=case),
         "session_form": SessionForm(prefix="s"), "plan_form": PlanForm(prefix="plan"),
@@ -88,7 +77,7 @@ LAZY_FORMS: dict[str, Callable[[Case], Any]] = {
 def case_form(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
     """A form of the case page that lists many choices, read when the user opens it: the fragment for htmx,
     a page of its own without JavaScript."""
-    _require(request)
+    require_case_work(request)
     if name not in LAZY_FORMS:
         raise Http404(_("No such form."))
     if request.htmx:  # type: ignore[attr-defined]  # the fragment shows nothing of the person: scope only
@@ -97,7 +86,7 @@ def case_form(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
             raise Http404(_("No such case in your units."))
         template = f"casework/case.html#{name}_form"
     else:
-        case = _case(request, case_id)
+        case = case_of_request(request, case_id)
         template = "casework/case_form.html"
     return render(request, template, {"case": case, "name": name, f"{name}_form": LAZY_FORMS[name](case)})
 
@@ -105,7 +94,7 @@ def case_form(request: HttpRequest, case_id: int, name: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, person_id: int) -> HttpResponse:
     """Register a registry person as a job seeker and open their case: the registry's data is not asked again."""
-    _require(request)
+    require_case_work(request)
     try:
         person = person_get_for_user(request.user, person_id, context=request.path)
     except Person.DoesNotExist:
@@ -143,8 +132,8 @@ def _post(request: HttpRequest, case_id: int, form: Any, act: Callable[[Case, di
           success: str) -> HttpResponse:
     """One write for a case from a POSTed form: scope first, then the form, then the service; the outcome
     (or why not) is said on the case page."""
-    _require(request)
-    case = _case(request, case_id)
+    require_case_work(request)
+    case = case_of_request(request, case_id)
     if not form.is_valid():
         labels = {name: field.label for name, field in form.fields.items()}
         messages.error(request, "; ".join(f"{labels.get(f, '')} {' '.join(e)}".strip() for f, e in form.errors.items()))
@@ -240,7 +229,7 @@ def follow_up_done(request: HttpRequest, case_id: int, follow_up_id: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def group_session_new(request: HttpRequest) -> HttpResponse:
     """Record a group consultation session of the user's unit: who was invited, who came."""
-    _require(request)
+    require_case_work(request)
     unit = home_unit(request.user)
     if unit is None:
         raise DjangoPermissionDenied(_("You are not posted to a unit."))
@@ -250,7 +239,7 @@ def group_session_new(request: HttpRequest) -> HttpResponse:
     mine_first = request.user.role == Role.COUNSELLOR  # type: ignore[union-attr]
     whole_unit = (request.POST or request.GET).get("cases", "mine" if mine_first else "unit") == "unit"
     if not whole_unit:
-        cases = cases.filter(counsellor=request.user)
+        cases = cases.filter(counsellor_id=request.user.pk)
     form = GroupSessionForm(request.POST or None, cases=cases)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
