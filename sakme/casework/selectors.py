@@ -206,9 +206,9 @@ def _count(model: type[Model]) -> Coalesce:
 
 
 def case_page(*, case: Case) -> dict[str, Any]:
-    """Everything the case page shows, in a constant number of queries (eleven) whatever the case's history: the
-    latest records of each kind, all pending referrals and open follow-ups (they are worked from the page), and
-    how many earlier ones are not shown."""
+    """Everything the case page shows, in a constant number of queries (eleven, three more for a case that came
+    by transfer) whatever the case's history: the latest records of each kind, all pending referrals and open
+    follow-ups (they are worked from the page), and how many earlier ones are not shown."""
     counts = Case.objects.filter(pk=case.pk).values(
         n_sessions=_count(CounsellingSession), n_referrals=_count(Referral),
         n_events=_count(CaseEvent), n_groups=_count(GroupParticipant)).get()
@@ -230,4 +230,17 @@ def case_page(*, case: Case) -> dict[str, Any]:
         "groups": groups, "more_groups": counts["n_groups"] - len(groups),
         "events": events[::-1], "earlier_events": counts["n_events"] - len(events),
         "actions": allowed_actions(case),
+        "before_transfer": _before_transfer(case),
     }
+
+
+def _before_transfer(case: Case) -> dict[str, Any] | None:
+    """What the sending unit had done, for a case that arrived by transfer (three queries, only then): the
+    person moved, and their plan and sessions are what the receiving counsellor starts from."""
+    if case.transferred_from_id is None:
+        return None
+    earlier = Case.objects.select_related("unit").get(pk=case.transferred_from_id)
+    reason = CaseEvent.objects.filter(case=earlier, action="transfer").values_list("note", flat=True).last()
+    plan = earlier.plans.prefetch_related("actions").order_by("-number").first()
+    return {"case": earlier, "reason": reason or "", "plan": plan,
+            "sessions": list(earlier.sessions.select_related("counsellor")[:SHOWN_SESSIONS])}

@@ -100,3 +100,15 @@ def test_the_case_page_offers_what_the_user_may_do(staff, case, colleague):
     case.save(update_fields=["counsellor"])
     free = sign_in(Client(), colleague).get(reverse("casework:case", args=[case.pk])).content.decode()
     assert "Take the case" in free
+
+
+def test_the_receiving_unit_sees_what_the_sending_unit_had_done(staff, case):
+    services.session_record(actor=staff["counsellor"], case_id=case.pk, held_on=DAY, notes="Wants to cook")
+    services.plan_write(actor=staff["counsellor"], case_id=case.pk, goals="A job as a cook in Telavi", actions=[])
+    successor = services.case_transfer(actor=staff["counsellor"], case_id=case.pk,
+                                       to_unit=TerritorialUnit.objects.get(code="KA-TEL"), reason="moved to Telavi")
+    there = sign_in(Client(), post(UserFactory(username="telavi", role=Role.COUNSELLOR), unit="KA-TEL"))
+    page = there.get(reverse("casework:case", args=[successor.pk])).content.decode()
+    assert "Before the transfer" in page and "moved to Telavi" in page
+    assert "A job as a cook in Telavi" in page and "Wants to cook" in page
+    assert there.get(reverse("casework:case", args=[case.pk])).status_code == 404  # the old case stays theirs
