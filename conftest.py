@@ -21,26 +21,28 @@ def _settings(settings, tmp_path):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference territory and occupations once per test database; tests roll back to them."""
+    from sakme.accounts.actors import SYSTEM
     from sakme.employment.services import occupations_load
     from sakme.geo.services import territory_load
 
     with django_db_blocker.unblock():
-        territory_load(actor=None)
-        occupations_load(actor=None)
+        territory_load(actor=SYSTEM)
+        occupations_load(actor=SYSTEM)
 
 
 @pytest.fixture
 def territory(db):
     """The 70 units (loaded again when a transactional test flushed the database)."""
+    from sakme.accounts.actors import SYSTEM
     from sakme.employment.services import occupations_load
     from sakme.geo.models import TerritorialUnit
     from sakme.geo.services import territory_load
     from sakme.registry.services import source_systems_load
 
     if not TerritorialUnit.objects.exists():
-        territory_load(actor=None)
-        occupations_load(actor=None)
-        source_systems_load(actor=None)
+        territory_load(actor=SYSTEM)
+        occupations_load(actor=SYSTEM)
+        source_systems_load(actor=SYSTEM)
 
 
 @pytest.fixture

@@ -139,9 +139,9 @@ def task_sakme(path: str, truncate: bool = True) -> dict[str, Any]:
     from django.conf import settings
     from django.db import connection
 
+    from sakme.accounts.actors import SYSTEM
     from sakme.registry import services
-    from sakme.registry.forms import MAPPINGS_DIR
-    from sakme.registry.importing.mapping import load_mapping_file
+    from sakme.registry.importing.mapping import MAPPINGS_DIR, load_mapping_file
 
     if truncate:
         _truncate()
@@ -164,7 +164,7 @@ def task_sakme(path: str, truncate: bool = True) -> dict[str, Any]:
     rss_before = c.rss_mb()
     started = time.perf_counter()
     with connection.execute_wrapper(timer):
-        batch = services.import_file(actor=None, source_code="ssa", path=Path(path), mapping=mapping)
+        batch = services.import_file(actor=SYSTEM, source_code="ssa", path=Path(path), mapping=mapping)
     seconds = time.perf_counter() - started
     ended = time.perf_counter()
     marks = [started, *writes, ended]

@@ -62,12 +62,13 @@ def _split_worknet(folder: Path) -> tuple[Path, Path]:
 
 
 def _import(path: Path, source: str) -> dict[str, Any]:
+    from sakme.accounts.actors import SYSTEM
     from sakme.registry import services
     from sakme.registry.importing.mapping import load_mapping_file
 
     mapping = load_mapping_file(c.ROOT / "sakme" / "registry" / "mappings" / f"{source}.toml")
     started = time.perf_counter()
-    batch = services.import_file(actor=None, source_code=source, path=path, mapping=mapping, all_or_nothing=False)
+    batch = services.import_file(actor=SYSTEM, source_code=source, path=path, mapping=mapping, all_or_nothing=False)
     if batch.status != "succeeded":
         raise RuntimeError(f"import of {path} failed: {batch.message}")
     return {"batch": batch.pk, "rows": batch.rows_total, "seconds": round(time.perf_counter() - started, 1)}
@@ -77,10 +78,11 @@ def work_load(folder: str) -> dict[str, Any]:
     """Migrate, load the territory, import the SSA file and the Worknet file minus the held-back batch."""
     from django.core.management import call_command
 
+    from sakme.accounts.actors import SYSTEM
     from sakme.geo.services import territory_load
 
     call_command("migrate", verbosity=0)
-    territory_load(actor=None)
+    territory_load(actor=SYSTEM)
     main, _batch = _split_worknet(Path(folder))
     return {"ssa": _import(Path(folder) / "ssa_registry.csv", "ssa"), "worknet": _import(main, "worknet")}
 
@@ -88,17 +90,18 @@ def work_load(folder: str) -> dict[str, Any]:
 def work_sakme(folder: str, engine: str = "duckdb") -> dict[str, Any]:
     import resource
 
+    from sakme.accounts.actors import SYSTEM
     from sakme.linkage import services
 
     started = time.perf_counter()
-    run = services.link_run(actor=None, sources=["ssa", "worknet"], retrain=True, engine=engine)
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"], retrain=True, engine=engine)
     seconds = time.perf_counter() - started
     if run.status != "succeeded":
         raise RuntimeError(f"run refused or failed: {run.message}")
     peak = c.peak_rss_mb()
     # Local Spark's JVM is a child process, ended (and waited for) when the run closes.
     jvm = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if engine == "spark" else None
-    evaluation = services.link_evaluate(actor=None, truth=Path(folder) / "truth.csv").figures["truth"]
+    evaluation = services.link_evaluate(actor=SYSTEM, truth=Path(folder) / "truth.csv").figures["truth"]
     return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak), "timings": run.timings, "engine": engine,
             "jvm_peak_rss_mb": round(jvm) if jvm is not None else None,
             "counts": {k: v for k, v in run.counts.items() if k != "blocking"}, "blocking": run.counts["blocking"],
@@ -184,15 +187,16 @@ def work_plain(folder: str) -> dict[str, Any]:
 
 
 def work_batch(folder: str) -> dict[str, Any]:
+    from sakme.accounts.actors import SYSTEM
     from sakme.linkage import services
 
     imported = _import(Path(folder) / "worknet_batch.csv", "worknet")
     started = time.perf_counter()
-    run = services.link_batch(actor=None, batch_id=imported["batch"])
+    run = services.link_batch(actor=SYSTEM, batch_id=imported["batch"])
     seconds = time.perf_counter() - started
     if run.status != "succeeded":
         raise RuntimeError(f"batch run refused or failed: {run.message}")
-    evaluation = services.link_evaluate(actor=None, truth=Path(folder) / "truth.csv").figures["truth"]
+    evaluation = services.link_evaluate(actor=SYSTEM, truth=Path(folder) / "truth.csv").figures["truth"]
     return {"import_seconds": imported["seconds"], "rows": imported["rows"], "seconds": round(seconds, 1),
             "peak_rss_mb": round(c.peak_rss_mb()), "counts": run.counts, "timings": run.timings,
             "links_after": evaluation["links"]}

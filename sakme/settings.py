@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "sakme.common.middleware.DomainErrorMiddleware",
+    "sakme.api.guards.NulGuard",
 ]
 
 ROOT_URLCONF = "sakme.urls"

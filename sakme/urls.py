@@ -4,6 +4,9 @@ from django.urls import include, path
 from sakme import home
 from sakme.api.api import api
 
+handler403 = "sakme.common.middleware.permission_denied"
+handler404 = "sakme.common.middleware.page_not_found"
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("health", home.health, name="health"),

@@ -9,16 +9,19 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sakme.accounts.roles import Role
 from sakme.registry.models import ImportBatch, SourceSystem
 from sakme.tests.factories import person, sign_in
+from tests.matrix_objects import casework_objects, linkage_objects
 
 UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
 PERSON_ROLES = UNIT_ROLES | {Role.DATA_STEWARD}
 CASE_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD}
+CASE_READERS = CASE_ROLES | {Role.REGIONAL_COORDINATOR}  # coordinators read their region's cases
 EMPLOYER_ROLES = {Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD}
 TRAINING_ROLES = CASE_ROLES | EMPLOYER_ROLES  # programmes are the state's, not a unit's: no scoping
 EVERY_ROLE = set(Role)
@@ -26,10 +29,24 @@ ANON = "anonymous"
 
 
 def allowed(roles: set[Role], *, scoped: bool = False, denied: int = 403, anon: int = 302,
-            ok: int = 200, json: object = None) -> dict[str, object]:
+            ok: int = 200, json: object = None, form: object = None) -> dict[str, object]:
     """A row: roles that may use the route (answered `ok`); `scoped` means unit roles get 404 for another unit's
-    object."""
-    return {"roles": roles, "scoped": scoped, "denied": denied, "anon": anon, "ok": ok, "json": json}
+    object. `json` is the body of an API write, `form` the fields (and files) of a multipart one."""
+    return {"roles": roles, "scoped": scoped, "denied": denied, "anon": anon, "ok": ok, "json": json, "form": form}
+
+
+def _upload(target: dict[str, int]) -> dict[str, object]:
+    """A small persons file of a known source: allowed roles get it queued for import."""
+    return {"source": "ssa", "file": SimpleUploadedFile("persons.csv", b"personal_number\n01001012345\n")}
+
+
+DAY = "2025-01-08"
+
+
+def _page_write(**fields: object) -> object:
+    """The fields of a page's form that parse: the service decides (allowed roles are sent back to the page with
+    what it did or why not, 302; others get the 403 or, for another unit's record, the 404 page)."""
+    return lambda t: {k: (v(t) if callable(v) else v) for k, v in fields.items()}
 
 
 # url name -> (method, kwargs kind, rule)
@@ -47,16 +64,23 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "registry:import_detail": ("get", "batch", allowed({Role.DATA_STEWARD})),
     "registry:import_errors": ("get", "batch", allowed({Role.DATA_STEWARD})),
     "admin:*": ("get", None, allowed({Role.ADMINISTRATOR}, denied=302)),
-    "casework:list": ("get", None, allowed(CASE_ROLES)),
+    "casework:list": ("get", None, allowed(CASE_READERS)),
+    "casework:group_sessions": ("get", None, allowed(CASE_READERS)),
+    "casework:group_session": ("get", "group_session", allowed(CASE_READERS, scoped=True)),
+    "casework:group_session_attendance": ("post", "group_session", allowed(CASE_ROLES, scoped=True, ok=302,
+                                                                          form=_page_write(version=1))),
     "casework:group_session_new": ("get", None, allowed(CASE_ROLES)),
     "casework:vacancy": ("get", "vacancy", allowed(EMPLOYER_ROLES, scoped=True)),
-    "casework:shortlist_add": ("post", "vacancy", allowed(EMPLOYER_ROLES, scoped=True)),
-    "casework:shortlist_send": ("post", "vacancy", allowed(EMPLOYER_ROLES, scoped=True)),
-    "casework:candidate_decide": ("post", "candidate", allowed(EMPLOYER_ROLES, scoped=True)),
-    "casework:candidate_place": ("post", "candidate", allowed(EMPLOYER_ROLES, scoped=True)),
+    "casework:shortlist_add": ("post", "vacancy", allowed(EMPLOYER_ROLES, scoped=True, ok=302, form=_page_write(
+        case=lambda t: t["case"]))),
+    "casework:shortlist_send": ("post", "vacancy", allowed(EMPLOYER_ROLES, scoped=True, ok=302, form=_page_write())),
+    "casework:candidate_decide": ("post", "candidate", allowed(EMPLOYER_ROLES, scoped=True, ok=302, form=_page_write(
+        status="accepted", version=1))),
+    "casework:candidate_place": ("post", "candidate", allowed(EMPLOYER_ROLES, scoped=True, ok=302,
+                                                                    form=_page_write())),
     "employment:employers": ("get", None, allowed(EMPLOYER_ROLES)),
     "employment:employer": ("get", "employer", allowed(EMPLOYER_ROLES, scoped=True)),
-    "employment:job_seeker": ("get", "job_seeker", allowed(CASE_ROLES, scoped=True)),
+    "employment:job_seeker": ("get", "job_seeker", allowed(CASE_READERS, scoped=True)),
     "employment:job_seeker_edit": ("get", "job_seeker", allowed(CASE_ROLES, scoped=True)),
     "employment:work_add": ("post", "job_seeker", allowed(CASE_ROLES, scoped=True)),  # no job posted: said so
     "employment:work_edit": ("get", "work_entry", allowed(CASE_ROLES, scoped=True)),
@@ -66,19 +90,40 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "casework:programme": ("get", "programme", allowed(TRAINING_ROLES)),
     # The matrix's case waits for its follow-ups: the page sends allowed roles back to it (only open cases move).
     "casework:transfer": ("get", "case", allowed(CASE_ROLES, scoped=True, ok=302)),
-    # Posted without a counsellor: the page comes back saying whom to choose.
-    "casework:assign": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302)),
+    # Nobody is counsellor 999999 (and the case is past giving): the page comes back saying why.
+    "casework:assign": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        counsellor=999999, version=1))),
     # The matrix's persons have an open case already: registering sends the user to it.
     "casework:register": ("get", "person", allowed(CASE_ROLES, scoped=True, ok=302)),
-    "casework:case": ("get", "case", allowed(CASE_ROLES, scoped=True)),
+    "casework:case": ("get", "case", allowed(CASE_READERS, scoped=True)),
     "casework:case_form": ("get", "case_form", allowed(CASE_ROLES, scoped=True)),
-    "casework:transition": ("post", "case_action", allowed(CASE_ROLES, scoped=True)),
-    "casework:session_add": ("post", "case", allowed(CASE_ROLES, scoped=True)),
-    "casework:plan_add": ("post", "case", allowed(CASE_ROLES, scoped=True)),
-    "casework:referral_add": ("post", "case", allowed(CASE_ROLES, scoped=True)),
-    "casework:referral_decide": ("post", "referral", allowed(CASE_ROLES, scoped=True)),
-    "casework:placement_add": ("post", "case", allowed(CASE_ROLES, scoped=True)),
-    "casework:follow_up_done": ("post", "follow_up", allowed(CASE_ROLES, scoped=True)),
+    "casework:transition": ("post", "case_action", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        **{"close-version": 1}))),
+    "casework:session_add": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        **{"s-kind": "counselling", "s-held_on": DAY}))),
+    "casework:plan_add": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(**{
+        "plan-goals": "Work", "plan-version": 1, "a-TOTAL_FORMS": 0, "a-INITIAL_FORMS": 0}))),
+    "casework:plan_action_done": ("post", "plan_action", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        done="on", version=1))),
+    "casework:referral_add": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        **{"r-kind": "social_service", "r-service": "x", "r-referred_on": DAY}))),
+    "casework:referral_decide": ("post", "referral", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        status="accepted", decided_on=DAY, version=1))),
+    # Employer-relations specialists record placements too (from the shortlist).
+    "casework:placement_add": ("post", "case", allowed(TRAINING_ROLES, scoped=True, ok=302, form=_page_write(
+        **{"p-started_on": DAY, "p-contract": "permanent"}))),
+    "casework:follow_up_done": ("post", "follow_up", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        done_on=DAY, still_in_work_or_training="1", version=1))),
+    "casework:pathway_start": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        needs="x", version=1))),
+    "casework:pathway_change": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        needs="x", version=1))),
+    "casework:adaptation_add": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        description="Ramp", status="proposed"))),
+    "casework:adaptation_update": ("post", "adaptation", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        status="agreed", version=1))),
+    "casework:coaching_add": ("post", "case", allowed(CASE_ROLES, scoped=True, ok=302, form=_page_write(
+        kind="preparation", held_on=DAY, hours="1"))),
     "linkage:queue": ("get", None, allowed({Role.DATA_STEWARD})),
     "linkage:pair_next": ("get", None, allowed({Role.DATA_STEWARD}, ok=302)),  # to the first pair of the queue
     "linkage:pair": ("get", "pair", allowed({Role.DATA_STEWARD})),
@@ -89,9 +134,71 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "api:person_detail": ("get", "person", allowed(PERSON_ROLES, scoped=True, anon=401)),
     "api:household_detail": ("get", "household", allowed(PERSON_ROLES, scoped=True, anon=401)),
     "api:person_links": ("get", "person", allowed(PERSON_ROLES, scoped=True, anon=401)),
+    # Imports and linkage are the data steward's, nationwide: no unit scoping.
+    "api:import_list": ("get", None, allowed({Role.DATA_STEWARD}, anon=401)),
+    "api:import_upload": ("post", None, allowed({Role.DATA_STEWARD}, anon=401, form=_upload)),
+    "api:import_detail": ("get", "batch", allowed({Role.DATA_STEWARD}, anon=401)),
+    "api:import_problems": ("get", "batch", allowed({Role.DATA_STEWARD}, anon=401)),
+    "api:run_list": ("get", None, allowed({Role.DATA_STEWARD}, anon=401)),
+    # Created and queued (the matrix's transaction is never committed, so nothing runs).
+    "api:run_start": ("post", None, allowed({Role.DATA_STEWARD}, anon=401, json=lambda t: {
+        "kind": "run", "sources": ["ssa", "worknet"]})),
+    "api:run_detail": ("get", "run", allowed({Role.DATA_STEWARD}, anon=401)),
+    "api:pair_queue": ("get", None, allowed({Role.DATA_STEWARD}, anon=401)),
+    "api:pair_detail": ("get", "pair", allowed({Role.DATA_STEWARD}, anon=401)),
+    "api:pair_decide": ("post", "pair", allowed({Role.DATA_STEWARD}, anon=401, json=lambda t: {
+        "decision": "unsure", "seen_decision": ""})),
     "api:unit_list": ("get", None, allowed(EVERY_ROLE, anon=401)),
-    "api:case_list": ("get", None, allowed(CASE_ROLES, anon=401)),
-    "api:case_detail": ("get", "case", allowed(CASE_ROLES, scoped=True, anon=401)),
+    "api:case_list": ("get", None, allowed(CASE_READERS, anon=401)),
+    "api:case_detail": ("get", "case", allowed(CASE_READERS, scoped=True, anon=401)),
+    "api:plan_list": ("get", "case", allowed(CASE_READERS, scoped=True, anon=401)),
+    # The matrix's case has an outcome: its plan no longer changes.
+    "api:plan_write": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {
+        "goals": "Work", "expected_version": 1})),
+    "api:plan_action_done": ("post", "plan_action", allowed(CASE_ROLES, scoped=True, anon=401, json=lambda t: {
+        "done_on": DAY, "expected_version": 1})),
+    "api:referral_decide": ("post", "referral", allowed(CASE_ROLES, scoped=True, anon=401, json=lambda t: {
+        "status": "accepted", "expected_version": 1})),
+    "api:placement_record": ("post", "case", allowed(TRAINING_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {
+        "started_on": DAY, "employer_id": t["employer"]})),
+    "api:follow_up_record": ("post", "follow_up", allowed(CASE_ROLES, scoped=True, anon=401, json=lambda t: {
+        "done_on": DAY, "still_in_work_or_training": True, "expected_version": 1})),
+    "api:pathway_detail": ("get", "case", allowed(CASE_READERS, scoped=True, anon=401)),
+    # The matrix's person has no disability recorded (its pathway was written directly): starting is refused.
+    "api:pathway_start": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {
+        "needs": "x", "expected_version": 1})),
+    "api:pathway_change": ("put", "case", allowed(CASE_ROLES, scoped=True, anon=401, json=lambda t: {
+        "needs": "x", "expected_version": 1})),
+    "api:adaptation_add": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, json=lambda t: {
+        "description": "Ramp"})),
+    "api:adaptation_update": ("post", "adaptation", allowed(CASE_ROLES, scoped=True, anon=401, json=lambda t: {
+        "status": "agreed", "expected_version": 1})),
+    "api:coaching_add": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, json=lambda t: {
+        "kind": "preparation", "held_on": DAY, "hours": "1"})),
+    "api:group_session_list": ("get", None, allowed(CASE_READERS, anon=401)),
+    "api:group_session_detail": ("get", "group_session", allowed(CASE_READERS, scoped=True, anon=401)),
+    "api:group_session_hold": ("post", None, allowed(CASE_ROLES, anon=401, json=lambda t: {
+        "topic": "CV", "held_on": DAY, "invited": [t["case"]]})),
+    "api:group_session_attendance": ("post", "group_session", allowed(CASE_ROLES, scoped=True, anon=401,
+                                                                      json=lambda t: {"attended": [],
+                                                                                      "expected_version": 1})),
+    "api:employer_list": ("get", None, allowed(EMPLOYER_ROLES, anon=401)),
+    "api:employer_detail": ("get", "employer", allowed(EMPLOYER_ROLES, scoped=True, anon=401)),
+    "api:employer_register": ("post", None, allowed(EMPLOYER_ROLES, anon=401, json=lambda t: {
+        "tax_id": "204999999", "name": "Bakery"})),
+    "api:vacancy_open": ("post", "employer", allowed(EMPLOYER_ROLES, scoped=True, anon=401, json=lambda t: {
+        "title": "Cook", "occupation": "5120", "municipality": "tbilisi", "opened_on": DAY})),
+    "api:vacancy_detail": ("get", "vacancy", allowed(EMPLOYER_ROLES, scoped=True, anon=401)),
+    # The matrix's case is past services, and its candidate neither consented nor was sent nor accepted.
+    "api:shortlist_add": ("post", "vacancy", allowed(EMPLOYER_ROLES, scoped=True, anon=401, ok=422,
+                                                     json=lambda t: {"case_id": t["case"]})),
+    "api:shortlist_send": ("post", "vacancy", allowed(EMPLOYER_ROLES, scoped=True, anon=401, ok=422,
+                                                      json=lambda t: {})),
+    "api:candidate_decide": ("post", "candidate", allowed(EMPLOYER_ROLES, scoped=True, anon=401, ok=422,
+                                                          json=lambda t: {"status": "accepted",
+                                                                          "expected_version": 1})),
+    "api:candidate_place": ("post", "candidate", allowed(EMPLOYER_ROLES, scoped=True, anon=401, ok=422,
+                                                         json=lambda t: {})),
     # The matrix's case waits for its follow-ups: "close" gets past permission and is refused by the workflow.
     "api:case_transition": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422,
                                                      json=lambda t: {"action": "close", "expected_version": 1})),
@@ -111,7 +218,7 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "api:referral_create": ("post", "case", allowed(CASE_ROLES, scoped=True, anon=401, ok=422, json=lambda t: {
         "kind": "social_service", "service": "x", "referred_on": "2025-01-08"})),
     "api:occupation_search": ("get", None, allowed(EVERY_ROLE, anon=401)),
-    "api:job_seeker_detail": ("get", "job_seeker", allowed(CASE_ROLES, scoped=True, anon=401)),
+    "api:job_seeker_detail": ("get", "job_seeker", allowed(CASE_READERS, scoped=True, anon=401)),
     "api:job_seeker_update": ("patch", "job_seeker", allowed(CASE_ROLES, scoped=True, anon=401,
                                                              json=lambda t: {"expected_version": 1, "skills": "x"})),
     "api:work_history_add": ("post", "job_seeker", allowed(CASE_ROLES, scoped=True, anon=401,
@@ -122,7 +229,8 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "api:programme_list": ("get", None, allowed(TRAINING_ROLES, anon=401)),
     "api:programme_detail": ("get", "programme", allowed(TRAINING_ROLES, anon=401)),
     "api:openapi-json": ("get", None, allowed(EVERY_ROLE, anon=200)),
-    "api:openapi-view": ("get", None, allowed(EVERY_ROLE, anon=200)),
+    # The Swagger UI page is a page: anonymous users are sent to sign in (the document itself stays public).
+    "api:openapi-view": ("get", None, allowed(EVERY_ROLE, anon=302)),
     "api:api-root": ("get", None, allowed(EVERY_ROLE, anon=404, denied=404)),
 }
 # Where each role is posted in the `staff` fixture; "other" is outside every unit role's scope.
@@ -158,67 +266,18 @@ def objects(staff):
         household = Household.objects.create(source=SourceSystem.objects.get(code="ssa"), key=f"H-{where}",
                                              unit=p.unit)
         Membership.objects.create(household=household, person=p, relation="head")
-        found[where] = {"person": p.pk, "household": household.pk, **_casework(p)}
+        found[where] = {"person": p.pk, "household": household.pk, **casework_objects(p)}
     batch = ImportBatch.objects.create(source=SourceSystem.objects.get(code="ssa"), file_name="x.csv",
                                        file_sha256="0" * 64, status=ImportBatch.Status.FAILED)
-    linkage = _linkage(batch)
+    linkage = linkage_objects(batch)
     for where in found:
         found[where].update(linkage)
     return found, batch
 
 
-def _linkage(batch: ImportBatch) -> dict[str, int]:
-    """A candidate pair of two source records waiting for review, and a finished linkage run."""
-    from django.utils import timezone
-
-    from sakme.linkage.models import CandidatePair, LinkageModel, LinkRun
-    from sakme.registry.models import SourceRecord
-
-    model = LinkageModel.objects.create(scope="ssa+worknet", version=1, link_type="link_only", prior=1e-5,
-                                        upper_threshold=0.99, lower_threshold=0.5, trained_at=timezone.now())
-    a, b = (SourceRecord.objects.create(source=SourceSystem.objects.get(code=code), key=f"K-{code}",
-                                        person_id=person(unit="TB-1").pk, batch=batch, row=1)
-            for code in ("ssa", "worknet"))
-    pair = CandidatePair.objects.create(record_a=a, record_b=b, model=model, probability=0.7, match_weight=1.2,
-                                        status=CandidatePair.Status.REVIEW, value=0.3)
-    run = LinkRun.objects.create(kind=LinkRun.Kind.RUN, status=LinkRun.Status.SUCCEEDED, sources=["ssa", "worknet"])
-    return {"pair": pair.pk, "run": run.pk}
-
-
-def _casework(p) -> dict[str, int]:
-    """A job seeker's case for a person, in follow-up, with a referral and a follow-up to act on."""
-    import datetime as dt
-
-    from sakme.casework.models import Case, FollowUp, Referral
-    from sakme.employment.models import (
-        Employer,
-        JobSeeker,
-        TrainingProgramme,
-        TrainingProvider,
-        Vacancy,
-        WorkHistoryEntry,
-    )
-
-    seeker = JobSeeker.objects.create(person=p, unit=p.unit, registered_on=dt.date(2025, 1, 6))
-    case = Case.objects.create(job_seeker=seeker, unit=p.unit, opened_on=dt.date(2025, 1, 6),
-                               state_since=dt.date(2025, 1, 6), state="follow_up", outcome="employed")
-    referral = Referral.objects.create(case=case, kind="social_service", service="x", referred_on=dt.date(2025, 1, 7))
-    job = WorkHistoryEntry.objects.create(job_seeker=seeker, occupation_id="5120", employer_name="Hotel")
-    provider = TrainingProvider.objects.create(name="College", tax_id=f"4{p.pk:08d}", municipality=p.unit.municipality)
-    programme = TrainingProgramme.objects.create(provider=provider, occupation_id="7212", title="Welding",
-                                                 duration_weeks=12, capacity=10)
-    follow_up = FollowUp.objects.create(case=case, months=3, due_on=dt.date(2025, 4, 7))
-    employer = Employer.objects.create(tax_id=f"2{p.pk:08d}", name="Employer", unit=p.unit)
-    vacancy = Vacancy.objects.create(employer=employer, unit=p.unit, occupation_id="5120", title="Cook",
-                                     municipality=p.unit.municipality, opened_on=dt.date(2025, 1, 6))
-    candidate = Referral.objects.create(case=case, kind="vacancy", vacancy=vacancy, referred_on=dt.date(2025, 1, 7))
-    return {"case": case.pk, "referral": referral.pk, "follow_up": follow_up.pk, "employer": employer.pk,
-            "vacancy": vacancy.pk, "candidate": candidate.pk, "job_seeker": seeker.pk, "work_entry": job.pk,
-            "programme": programme.pk}
-
-
-CASE_KINDS = ("case", "case_action", "referral", "follow_up", "employer", "vacancy", "candidate", "body_person",
-              "job_seeker", "work_entry", "work_entry_version", "case_form")
+CASE_KINDS = ("case", "plan_action", "group_session", "adaptation", "case_action", "referral", "follow_up",
+              "employer", "vacancy", "candidate", "body_person", "job_seeker", "work_entry", "work_entry_version",
+              "case_form")
 
 
 def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch) -> str:
@@ -243,6 +302,12 @@ def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch
             "?expected_version=1")
     if kind == "programme":
         return reverse(name, kwargs={"programme_id": target["programme"]})
+    if kind == "plan_action":
+        return reverse(name, kwargs={"case_id": target["case"], "action_id": target["plan_action"]})
+    if kind == "group_session":
+        return reverse(name, kwargs={"session_id": target["group_session"]})
+    if kind == "adaptation":
+        return reverse(name, kwargs={"case_id": target["case"], "adaptation_id": target["adaptation"]})
     if kind == "case_action":
         return reverse(name, kwargs={"case_id": target["case"], "action": "close"})
     if kind == "referral":
@@ -293,6 +358,8 @@ def test_permission_matrix(objects, staff, name, role, where):
     if rule["json"]:
         response = getattr(client, method)(url, json.dumps(rule["json"](target)),  # type: ignore[operator]
                                            content_type="application/json")
+    elif rule["form"]:
+        response = client.post(url, rule["form"](target))  # type: ignore[operator]
     elif method == "post":
         response = client.post(url, {"language": "en"})
     elif method == "delete":
@@ -300,6 +367,6 @@ def test_permission_matrix(objects, staff, name, role, where):
     else:
         response = client.get(url)
     expected = _expected(rule, role, other=where == "other")
-    if method == "post" and expected == 200 and not rule["json"]:
+    if method == "post" and expected == 200 and not rule["json"] and not rule["form"]:
         expected = 302  # pages' writes redirect to the page they were made on
     assert response.status_code == expected, f"{role} {where} {name} {url}"

@@ -24,7 +24,13 @@ class Capability(models.TextChoices):
     LINKAGE_REVIEW = "linkage.review", _("Review candidate links between records")
     GEO_VIEW = "geo.view", _("See territorial units and the service-model rollout")
     ADMIN_SITE = "admin.site", _("Administer users and reference data")
+    CASE_VIEW = "case.view", _("See the cases of one's units")
     CASE_WORK = "case.work", _("Work on job seekers' cases")
+    CASE_ASSIGN = "case.assign", _("Give the unit's cases to its counsellors")
+    CASELOAD_SUPERVISE = "caseload.supervise", _("Supervise the units' caseload and late items")
+    PROGRAMME_VIEW = "programme.view", _("See training programmes and their places")
+    ROLLOUT_VIEW = "rollout.view", _("See the service model's rollout figures")
+    REGISTRY_TOTALS = "registry.totals", _("See the registry's national totals")
     EMPLOYER_SERVICES = "employer.services", _("Serve employers: vacancies and shortlists")
 
 
@@ -39,7 +45,14 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.LINKAGE_REVIEW: frozenset({Role.DATA_STEWARD}),
     Capability.GEO_VIEW: frozenset(Role),
     Capability.ADMIN_SITE: frozenset({Role.ADMINISTRATOR}),
+    # Regional coordinators read the cases of their region's units; the units' own staff work on them.
+    Capability.CASE_VIEW: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}),
     Capability.CASE_WORK: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD}),
+    Capability.CASE_ASSIGN: frozenset({Role.UNIT_HEAD}),
+    Capability.CASELOAD_SUPERVISE: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}),
+    Capability.PROGRAMME_VIEW: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD, Role.EMPLOYER_RELATIONS}),
+    Capability.ROLLOUT_VIEW: frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}),
+    Capability.REGISTRY_TOTALS: frozenset({Role.ANALYST}),
     Capability.EMPLOYER_SERVICES: frozenset({Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD}),
 }
 
@@ -50,3 +63,8 @@ NATIONWIDE_ROLES = frozenset({Role.ANALYST, Role.DATA_STEWARD, Role.ADMINISTRATO
 def role_can(role: str, capability: Capability) -> bool:
     """Whether a role holds a capability."""
     return role in CAPABILITIES[capability]
+
+
+def role_sees_every_unit(role: str) -> bool:
+    """Whether a role's scope is the whole country rather than the units (or regions) it is posted to."""
+    return role in NATIONWIDE_ROLES

@@ -8,7 +8,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sakme.accounts.models import ApiToken, User
-from sakme.accounts.roles import Role
+from sakme.accounts.roles import Capability, Role, role_can
 from sakme.audit import services as audit
 
 
@@ -18,7 +18,7 @@ def user_create(*, actor: Any, username: str, password: str, role: Role, first_n
     """Create a staff member with a role; administrators also get the admin site."""
     user = User.objects.create_user(
         username=username, password=password, role=role, first_name=first_name, last_name=last_name,
-        email=email, is_staff=(role == Role.ADMINISTRATOR), is_superuser=(role == Role.ADMINISTRATOR),
+        email=email, is_staff=role_can(role, Capability.ADMIN_SITE), is_superuser=role_can(role, Capability.ADMIN_SITE),
     )
     audit.record(actor=actor, action="user.create", entity_type="accounts.user", entity_id=user.pk,
                  changes={"username": username, "role": str(role)})

@@ -4,20 +4,39 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from sakme.api import errors
 from sakme.api.auth import AUTH
-from sakme.api.routers import casework, employment, geo, linkage, registry
+from sakme.api.docs import SwaggerDocs
+from sakme.api.routers import (
+    cases,
+    employers,
+    employment,
+    geo,
+    group_sessions,
+    imports,
+    linkage,
+    registry,
+    supported_employment,
+)
 
 api = NinjaAPI(
     title="sakme API",
     version="1",
-    description="Registry, territorial units, casework, job-seeker profiles and training programmes of the "
-    "social service agency. "
-    "Authenticate with a session or with `Authorization: Bearer <token>`.",
+    description="Registry, territorial units, casework, employers and vacancies, job-seeker profiles, training "
+    "programmes, imports and record linkage of the social service agency, over the same use cases as its pages. "
+    "Authenticate with a session or with `Authorization: Bearer <token>`. A refusal is a problem-details body whose "
+    "`code` is stable; writes of a record that can be overwritten carry `expected_version` (409 when stale).",
     auth=AUTH,
     urls_namespace="api",
+    docs=SwaggerDocs(),  # vendored Swagger UI under the CSP, for signed-in users
 )
+errors.install(api)
 api.add_router("/", registry.router)
 api.add_router("/", geo.router)
-api.add_router("/", casework.router)
+api.add_router("/", cases.router)
+api.add_router("/", supported_employment.router)
+api.add_router("/", group_sessions.router)
+api.add_router("/", employers.router)
 api.add_router("/", employment.router)
+api.add_router("/", imports.router)
 api.add_router("/", linkage.router)

@@ -22,7 +22,10 @@ def record(*, actor: Any, action: str, entity_type: str, entity_id: object = "",
 
 
 def record_access(*, actor: Any, person_ids: Iterable[int], kind: AccessKind, context: str = "") -> int:
-    """Write one AccessEvent per person shown to or exported by the actor, in one query."""
+    """Write one AccessEvent per person shown to or exported by the actor, in one query (the system's own reads,
+    by commands and the worker, are audited as the command's change, not here)."""
+    if getattr(actor, "pk", None) is None:
+        return 0
     events = [AccessEvent(actor=actor, person_id=pid, kind=kind, context=context[:200]) for pid in person_ids]
     AccessEvent.objects.bulk_create(events)
     return len(events)

@@ -97,13 +97,14 @@ def programme_referral_check(*, programme: TrainingProgramme, on: dt.date) -> In
     """The intake a referral made on `on` joins, or a DomainError saying why the programme cannot take it.
     Call with the programme locked, so two referrals cannot take the last place together."""
     if not programme.is_active:
-        raise DomainError(_("This training programme no longer takes referrals."))
+        raise DomainError(_("This training programme no longer takes referrals."), code="programme_closed")
     places = programme_places([programme], today=on)[programme.pk]
     intake = places.next_open
     if intake is None:
         raise DomainError(_("No intake of this programme takes referrals made on %(day)s: the provider has not "
-                            "announced one yet.") % {"day": on.strftime("%d.%m.%Y")})
+                            "announced one yet.") % {"day": on.strftime("%d.%m.%Y")}, code="no_intake")
     if intake.full:
         raise DomainError(_("The intake starting on %(day)s is full (%(n)s places).")
-                          % {"day": intake.intake.starts_on.strftime("%d.%m.%Y"), "n": intake.capacity})
+                          % {"day": intake.intake.starts_on.strftime("%d.%m.%Y"), "n": intake.capacity},
+                          code="intake_full")
     return intake

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -151,8 +154,9 @@ class GroupSession(TimeStamped):
 
     unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, related_name="group_sessions")
     topic = models.CharField(_("topic"), max_length=300)
-    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     held_on = models.DateField(_("date"))
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("group consultation session")
@@ -250,6 +254,7 @@ class FollowUp(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     still_in_work_or_training = models.BooleanField(_("still employed or in training"), null=True)
     notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("follow-up")
@@ -279,3 +284,69 @@ class ServiceLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_clock_display()}: {self.working_days}"
+
+
+class SupportedEmployment(Versioned):
+    """The supported-employment pathway of a case, for a job seeker with a disability: a job coach, the support the
+    person needs, the adaptations of the workplace, and the coaching before and after placement."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="supported_employment")
+    job_coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("job coach"))
+    started_on = models.DateField(_("started on"))
+    needs = models.TextField(_("support the person needs"), blank=True)
+
+    class Meta:
+        verbose_name = _("supported-employment pathway")
+        verbose_name_plural = _("supported-employment pathways")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} supported employment"
+
+
+class WorkplaceAdaptation(Versioned):
+    """A change of the workplace the person needs (step-free access, a screen reader, shorter shifts, ...), and how
+    far the employer has come with it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        AGREED = "agreed", _("agreed with the employer")
+        IN_PLACE = "in_place", _("in place")
+        NOT_POSSIBLE = "not_possible", _("not possible")
+
+    pathway = models.ForeignKey(SupportedEmployment, on_delete=models.CASCADE, related_name="adaptations")
+    description = models.CharField(_("adaptation"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+
+    class Meta:
+        verbose_name = _("workplace adaptation")
+        verbose_name_plural = _("workplace adaptations")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CoachingContact(TimeStamped):
+    """A job coach's contact with the person: preparing for work, on the job, or following up after placement."""
+
+    class Kind(models.TextChoices):
+        PREPARATION = "preparation", _("preparing for work")
+        ON_THE_JOB = "on_the_job", _("on the job")
+        AFTER_PLACEMENT = "after_placement", _("follow-up after placement")
+
+    pathway = models.ForeignKey(SupportedEmployment, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1,
+                                validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("12"))])
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("coaching contact")
+        verbose_name_plural = _("coaching contacts")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pathway_id} {self.held_on}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from django.db.models import (
@@ -27,10 +28,27 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from sakme.accounts.actors import Actor
+from sakme.accounts.models import User
+from sakme.accounts.roles import Capability, Role
 from sakme.casework.access import cases_for_user
 from sakme.casework.clocks import add_working_days, deadlines
-from sakme.casework.models import Case, CaseEvent, CounsellingSession, FollowUp, GroupParticipant, Referral, State
-from sakme.casework.workflow import OPEN_STATES, allowed_actions
+from sakme.casework.models import (
+    Case,
+    CaseEvent,
+    CounsellingSession,
+    EmploymentPlan,
+    FollowUp,
+    GroupParticipant,
+    GroupSession,
+    Referral,
+    State,
+    SupportedEmployment,
+)
+from sakme.casework.workflow import OPEN_STATES, allowed_actions, open_activities
+from sakme.common.errors import NotFound
+from sakme.employment.models import Vacancy
+from sakme.geo.access import require, unit_scope_for_user
 
 # The case list's filters besides the states themselves.
 OPEN = "open"
@@ -205,14 +223,80 @@ def _count(model: type[Model]) -> Coalesce:
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
-def case_page(*, case: Case) -> dict[str, Any]:
+def counsellors_of_unit(unit_id: int) -> QuerySet[User]:
+    """Active counsellors posted to a unit: those a case of the unit may be given to."""
+    return User.objects.filter(is_active=True, role=Role.COUNSELLOR, posts__unit_id=unit_id).distinct() \
+        .order_by("last_name", "first_name", "username")
+
+
+def case_actions(*, case: Case, user: Actor) -> dict[str, Any]:
+    """What the user may do on the case now, from the workflow's tables and the user's capabilities (the services
+    check the same): the transitions offered as buttons, what may be recorded, transfer, giving the case."""
+    works = user.can(Capability.CASE_WORK)
+    activities = open_activities(case) if works else frozenset()
+    transitions = allowed_actions(case) if works else []
+    assigning = "assign" in activities and user.can(Capability.CASE_ASSIGN)
+    return {
+        "actions": [t for t in transitions if not t.own_page],
+        "can_do": activities,
+        "can_transfer": any(t.action == "transfer" for t in transitions),
+        "counsellors": list(counsellors_of_unit(case.unit_id)) if assigning else [],
+        "can_take": "assign" in activities and not assigning and case.counsellor_id is None,
+    }
+
+
+def group_session_counts(session_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """How many were invited to each session and how many came, in one query."""
+    rows = (GroupParticipant.objects.filter(session_id__in=session_ids).values("session_id")
+            .annotate(invited=Count("pk"), came=Count("pk", filter=Q(attended=True))))
+    return {r["session_id"]: (r["invited"], r["came"]) for r in rows}
+
+
+def group_sessions(*, user: Actor, limit: int = 100) -> list[GroupSession]:
+    """The latest group sessions of the user's units, with how many were invited and how many came."""
+    return list(GroupSession.objects.filter(unit_scope_for_user(user).filter("unit_id"))
+                .select_related("unit", "facilitator")
+                .annotate(invited=Count("participants"),
+                          came=Count("participants", filter=Q(participants__attended=True)))
+                .order_by("-held_on", "-pk")[:limit])
+
+
+def group_session(*, user: Actor, session_id: int) -> tuple[GroupSession, list[GroupParticipant]]:
+    """One group session of the user's units with its participants (NotFound otherwise)."""
+    cases_for_user(user)  # the role check: who sees no cases sees no sessions
+    session = GroupSession.objects.filter(unit_scope_for_user(user).filter("unit_id")).select_related(
+        "unit", "facilitator").filter(pk=session_id).first()
+    if session is None:
+        raise NotFound(str(_("No such group session in your units.")))
+    participants = list(session.participants.select_related("case__job_seeker__person").order_by(
+        "case__job_seeker__person__family_key", "case__job_seeker__person__given_key", "pk"))
+    return session, participants
+
+
+def shortlist(*, vacancy: Vacancy) -> list[Referral]:
+    """The vacancy's candidates with their placements, in the order they were put forward."""
+    return list(Referral.objects.filter(vacancy=vacancy).select_related("case__job_seeker__person")
+                .prefetch_related("case__placements").order_by("referred_on", "pk"))
+
+
+def shortlist_candidates(*, user: Actor, vacancy: Vacancy, limit: int = 500) -> list[Case]:
+    """Job seekers in services at the vacancy's unit (one of the user's) not yet on its shortlist, with their names,
+    for whoever serves employers (the page logs whom it lists)."""
+    require(user, Capability.EMPLOYER_SERVICES)
+    return list(Case.objects.filter(unit_scope_for_user(user).filter("unit_id"), unit_id=vacancy.unit_id,
+                                    state=State.IN_SERVICES).exclude(referrals__vacancy=vacancy)
+                .select_related("job_seeker__person").order_by("job_seeker__person__family_key", "pk")[:limit])
+
+
+def case_page(*, case: Case, user: Actor) -> dict[str, Any]:
     """Everything the case page shows, in a constant number of queries (eleven, three more for a case that came
     by transfer) whatever the case's history: the latest records of each kind, all pending referrals and open
     follow-ups (they are worked from the page), and how many earlier ones are not shown."""
     counts = Case.objects.filter(pk=case.pk).values(
         n_sessions=_count(CounsellingSession), n_referrals=_count(Referral),
-        n_events=_count(CaseEvent), n_groups=_count(GroupParticipant)).get()
-    plans = list(case.plans.prefetch_related("actions").order_by("-number")[:SHOWN_PLANS])
+        n_events=_count(CaseEvent), n_groups=_count(GroupParticipant),
+        has_pathway=Exists(SupportedEmployment.objects.filter(case=OuterRef("pk")))).get()
+    plans = list(case.plans.select_related("written_by").prefetch_related("actions").order_by("-number")[:SHOWN_PLANS])
     sessions = list(case.sessions.select_related("counsellor")[:SHOWN_SESSIONS])
     referrals = list(case.referrals.select_related("vacancy__employer", "programme").order_by(
         ExpressionWrapper(Q(status=Referral.Status.PENDING), output_field=BooleanField()).desc(), "-referred_on",
@@ -222,16 +306,41 @@ def case_page(*, case: Case) -> dict[str, Any]:
                   .order_by("-session__held_on", "-id")[:SHOWN_GROUPS])
     return {
         "plan": plans[0] if plans else None,
-        "older_plans": plans[1:],
+        "plan_history": plan_history(plans),
         "sessions": sessions, "more_sessions": counts["n_sessions"] - len(sessions),
         "referrals": referrals, "more_referrals": counts["n_referrals"] - len(referrals),
         "placements": list(case.placements.select_related("employer")),
         "follow_ups": list(case.follow_ups.all()),
         "groups": groups, "more_groups": counts["n_groups"] - len(groups),
         "events": events[::-1], "earlier_events": counts["n_events"] - len(events),
-        "actions": allowed_actions(case),
         "before_transfer": _before_transfer(case),
+        "pathway": supported_employment(case=case) if counts["has_pathway"] else None,
+        "pathway_possible": case.job_seeker.person.disability_status != "",
+        **case_actions(case=case, user=user),
     }
+
+
+def plan_history(plans: list[EmploymentPlan]) -> list[dict[str, Any]]:
+    """The earlier versions of a plan (latest first, as given), each with what the next version changed: the
+    goals, the actions added and removed (by their wording)."""
+    history = []
+    for newer, older in pairwise(plans):
+        before = [a.description for a in older.actions.all()]
+        after = [a.description for a in newer.actions.all()]
+        history.append({"plan": older, "next": newer.number, "goals_changed": older.goals != newer.goals,
+                        "added": [d for d in after if d not in before],
+                        "removed": [d for d in before if d not in after]})
+    return history
+
+
+def supported_employment(*, case: Case) -> SupportedEmployment | None:
+    """The case's supported-employment pathway with its adaptations and the coach's latest contacts (three
+    queries), or None."""
+    pathway = (SupportedEmployment.objects.filter(case=case).select_related("job_coach")
+               .prefetch_related("adaptations").first())
+    if pathway is not None:
+        pathway.latest_contacts = list(pathway.contacts.select_related("coach")[:SHOWN_SESSIONS])  # type: ignore[attr-defined]
+    return pathway
 
 
 def _before_transfer(case: Case) -> dict[str, Any] | None:

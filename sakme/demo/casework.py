@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from sakme.accounts.actors import SYSTEM
 from sakme.audit import services as audit
 from sakme.casework.clocks import add_months
 from sakme.casework.models import (
     Case,
     CaseEvent,
+    CoachingContact,
     CounsellingSession,
     EmploymentPlan,
     FollowUp,
@@ -23,8 +27,11 @@ from sakme.casework.models import (
     PlanAction,
     Referral,
     State,
+    SupportedEmployment,
+    WorkplaceAdaptation,
 )
-from sakme.employment.models import Employer, JobSeeker, Occupation, Sector, Vacancy
+from sakme.casework.workflow import FOLLOW_UP_MONTHS, OPEN_STATES, TRANSITIONS, Transition, path_to
+from sakme.employment.models import Employer, JobSeeker, Occupation, Sector, TrainingProgramme, Vacancy
 from sakme.geo.models import StaffPost, TerritorialUnit
 from sakme.registry.models import Person
 
@@ -32,11 +39,18 @@ START = dt.date(2017, 1, 9)
 EMPLOYER_NAMES = ("შპს {} საცხობი", "შპს {} ლოჯისტიკა", "შპს {} სასტუმრო", "შპს {} აგრო", "სს {} ბანკის ფილიალი",
                   "შპს {} მშენებელი", "შპს {} მარკეტი", "შპს {} კლინიკა")
 OCCUPATIONS = ("5120", "5223", "8322", "9112", "7112", "5131", "4110", "6111", "7411", "3221", "2512", "9333")
-ORDER = [State.REGISTERED, State.ASSESSED, State.PLAN_AGREED, State.IN_SERVICES, State.OUTCOME, State.FOLLOW_UP,
-         State.CLOSED]
 
 
-def _employers(rng: random.Random, units: list[TerritorialUnit]) -> dict[int, list[Vacancy]]:
+@dataclass
+class _Offers:
+    """What the demo's job seekers are placed with or referred to: vacancies and employers by unit, programmes."""
+
+    vacancies: dict[int, list[Vacancy]]
+    employers: dict[int, list[int]]
+    programmes: list[int]
+
+
+def _employers(rng: random.Random, units: list[TerritorialUnit]) -> _Offers:
     employers, vacancies = [], []
     for unit in units:
         for i, pattern in enumerate(rng.sample(EMPLOYER_NAMES, 4)):
@@ -57,12 +71,17 @@ def _employers(rng: random.Random, units: list[TerritorialUnit]) -> dict[int, li
     Vacancy.objects.bulk_create(vacancies)
     for vacancy in Vacancy.objects.filter(unit__in=units):
         by_unit.setdefault(vacancy.unit_id, []).append(vacancy)
-    return by_unit
+    employers_by_unit: dict[int, list[int]] = {}
+    for pk, unit_id in Employer.objects.filter(unit__in=units).values_list("pk", "unit_id"):
+        employers_by_unit.setdefault(unit_id, []).append(pk)
+    programmes = list(TrainingProgramme.objects.filter(is_active=True).values_list("pk", flat=True))
+    return _Offers(by_unit, employers_by_unit, programmes)
 
 
 @transaction.atomic
 def demo_cases_load(*, cases: int, seed: int) -> int:
-    """Create `cases` job seekers with case histories (skipped when the demo already has cases)."""
+    """Create `cases` job seekers with case histories (skipped when the demo already has cases). Load the training
+    programmes first: a case that ended in training was referred to one."""
     if Case.objects.exists():
         return 0
     rng = random.Random(seed)
@@ -72,7 +91,7 @@ def demo_cases_load(*, cases: int, seed: int) -> int:
                   .order_by("pk").values_list("pk", "unit_id")[: cases * 2])
     people = rng.sample(people, min(cases, len(people)))
     units = list(TerritorialUnit.objects.filter(pk__in={u for _, u in people}))
-    vacancies = _employers(rng, units)
+    offers = _employers(rng, units)
     counsellors = {p.unit_id: p.user for p in StaffPost.objects.filter(user__role="counsellor", unit__isnull=False)
                    .select_related("user")}
     seekers, rows = [], []
@@ -89,82 +108,144 @@ def demo_cases_load(*, cases: int, seed: int) -> int:
         rows.append((opened, recent))
     JobSeeker.objects.bulk_create(seekers, batch_size=5000)
     case_objs = []
+    outcomes = [Outcome.EMPLOYED, Outcome.IN_TRAINING, Outcome.WITHDRAWN, Outcome.NOT_REACHABLE]
+    weights = [45, 15 if offers.programmes else 0, 25, 15]
     for seeker, (opened, recent) in zip(seekers, rows, strict=True):
-        if recent:
-            state = rng.choice(ORDER[:4])
-            outcome = ""
-        else:
-            outcome = rng.choices([Outcome.EMPLOYED, Outcome.IN_TRAINING, Outcome.WITHDRAWN, Outcome.NOT_REACHABLE],
-                                  [45, 15, 25, 15])[0]
-            state = State.CLOSED
+        # In progress: somewhere before the outcome; finished: an outcome, followed up when it was work or training.
+        state = rng.choice(sorted(OPEN_STATES, key=_ORDER.index)) if recent else State.CLOSED
+        outcome = "" if recent else rng.choices(outcomes, weights)[0]
         case_objs.append(Case(job_seeker=seeker, unit_id=seeker.unit_id, opened_on=opened, state=state,
-                              outcome=outcome, state_since=opened, counsellor=counsellors.get(seeker.unit_id),
-                              closed_on=None))
-    _histories(rng, case_objs, vacancies, today)
-    audit.record(actor=None, action="demo.cases", entity_type="casework.case", changes={"cases": len(case_objs)})
+                              outcome=outcome, state_since=opened, counsellor=counsellors.get(seeker.unit_id)))
+    _histories(rng, case_objs, offers, today)
+    disabled = set(Person.objects.filter(pk__in=[p for p, _ in people]).exclude(disability_status="")
+                   .values_list("pk", flat=True))
+    _supported_employment(rng, [c for c, seeker in zip(case_objs, seekers, strict=True)
+                                if seeker.person_id in disabled], today)
+    audit.record(actor=SYSTEM, action="demo.cases", entity_type="casework.case", changes={"cases": len(case_objs)})
     return len(case_objs)
 
 
-def _histories(rng: random.Random, cases: list[Case], vacancies: dict[int, list[Vacancy]], today: dt.date) -> None:
-    """Each case's history, then every row written once, in bulk: the cases in their final
-    state first (no update pass), then what hangs off them (their ids are set on the instances by then)."""
-    events: list[CaseEvent] = []
-    sessions: list[CounsellingSession] = []
-    plans: list[tuple[EmploymentPlan, dt.date]] = []
-    referrals: list[Referral] = []
-    placements: list[Placement] = []
-    follow_ups: list[FollowUp] = []
+# The states in the order a case usually reaches them (from the workflow table, not written again here).
+_ORDER = [State.REGISTERED] + [t.target for t in path_to(State.CLOSED, Outcome.EMPLOYED)]
+
+
+@dataclass
+class _Rows:
+    """Everything the histories write, collected first and written once each, in bulk."""
+
+    events: list[CaseEvent] = field(default_factory=list)
+    sessions: list[CounsellingSession] = field(default_factory=list)
+    plans: list[tuple[EmploymentPlan, dt.date]] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+
+
+def _path(rng: random.Random, case: Case) -> list[Transition]:
+    """The transitions of the case's history, taken from the workflow table: to its state for a case in progress;
+    for a finished one, to where it ended (services, or earlier when it ended without work), then on to closed."""
+    if case.state != State.CLOSED:
+        return path_to(State(case.state))
+    end_early = TRANSITIONS["end_early"]
+    if case.outcome in (Outcome.WITHDRAWN, Outcome.NOT_REACHABLE) and rng.random() < 0.5:
+        stop = rng.choice(sorted(end_early.sources, key=_ORDER.index))
+        return [*path_to(stop), end_early, *path_to(State.CLOSED, case.outcome, start=end_early.target)]
+    return path_to(State.CLOSED, case.outcome)
+
+
+def _histories(rng: random.Random, cases: list[Case], offers: _Offers, today: dt.date) -> None:
+    """Each case's history along the workflow table, with the records each step needs, on dates in order (a
+    referral after its vacancy opened, follow-ups on their due dates), then every row written once, in bulk: the
+    cases in their final state first, then what hangs off them."""
+    rows = _Rows()
     for case in cases:
-        day = case.opened_on
-        reached = ORDER.index(State(case.state)) if case.state != State.CLOSED else 99
-        steps = [("open", State.REGISTERED)]
-        early_end = case.outcome in (Outcome.WITHDRAWN, Outcome.NOT_REACHABLE)
-        if reached >= 1 and not (early_end and rng.random() < 0.5):
-            day += dt.timedelta(days=rng.randint(2, 10))
-            sessions.append(CounsellingSession(case=case, held_on=day, counsellor=case.counsellor))
-            steps.append(("assess", State.ASSESSED))
-            if reached >= 2 or case.state == State.CLOSED:
-                day += dt.timedelta(days=rng.randint(3, 15))
-                plans.append((EmploymentPlan(case=case, number=1, goals="სამუშაოს პოვნა", agreed_on=day), day))
-                steps += [("agree_plan", State.PLAN_AGREED)]
-                if reached >= 3 or case.state == State.CLOSED:
-                    steps.append(("start_services", State.IN_SERVICES))
-        if case.state == State.CLOSED:
-            day += dt.timedelta(days=rng.randint(20, 120))
-            if case.outcome == Outcome.EMPLOYED and vacancies.get(case.unit_id):
-                vacancy = rng.choice(vacancies[case.unit_id])
-                referrals.append(Referral(case=case, kind="vacancy", vacancy=vacancy, referred_on=day, consent_on=day,
-                                          sent_on=day, status="accepted", outcome_on=day))
-                placements.append(Placement(case=case, employer_id=vacancy.employer_id, vacancy=vacancy, started_on=day,
-                                            wage_gel=vacancy.wage_gel))
-            steps.append(("record_outcome" if len(steps) == 4 else "end_early", State.OUTCOME))
-            if case.outcome in (Outcome.EMPLOYED, Outcome.IN_TRAINING):
-                steps.append(("start_follow_up", State.FOLLOW_UP))
-                follow_ups += [FollowUp(case=case, months=m, due_on=add_months(day, m),
-                                        done_on=add_months(day, m) if add_months(day, m) <= today else None,
-                                        still_in_work_or_training=rng.random() < 0.8)
-                               for m in (3, 6, 12)]
-                if add_months(day, 12) > today:
-                    case.state = State.FOLLOW_UP
-                else:
-                    steps.append(("close", State.CLOSED))
-            else:
-                steps.append(("close_without_follow_up", State.CLOSED))
-            if case.state == State.CLOSED:
-                case.closed_on = day
-        else:
-            case.state = steps[-1][1]
-        case.state_since = min(day, today)
-        previous = State.REGISTERED
-        for action, target in steps:
-            events.append(CaseEvent(case=case, action=action, from_state=previous, to_state=target))
-            previous = target
+        day, previous = case.opened_on, State.REGISTERED
+        rows.events.append(CaseEvent(case=case, action="open", from_state=previous, to_state=previous))
+        for step in _path(rng, case):
+            day = min(_records_for(rng, rows, case, step, day, offers), today)
+            if step.target == State.FOLLOW_UP:
+                due = [(m, add_months(day, m)) for m in FOLLOW_UP_MONTHS]
+                rows.follow_ups += [FollowUp(case=case, months=m, due_on=d, done_on=d if d <= today else None,
+                                             still_in_work_or_training=rng.random() < 0.8 if d <= today else None)
+                                    for m, d in due]
+                if due[-1][1] > today:  # still being followed up
+                    rows.events.append(CaseEvent(case=case, action=step.action, from_state=previous,
+                                                 to_state=step.target))
+                    previous = step.target
+                    break
+                day = due[-1][1]
+            rows.events.append(CaseEvent(case=case, action=step.action, from_state=previous, to_state=step.target))
+            previous = step.target
+        case.state, case.state_since = previous, day
+        case.closed_on = day if previous == State.CLOSED else None
     Case.objects.bulk_create(cases, batch_size=5000)
-    CaseEvent.objects.bulk_create(events, batch_size=5000)
-    CounsellingSession.objects.bulk_create(sessions, batch_size=5000)
-    EmploymentPlan.objects.bulk_create([p for p, _ in plans], batch_size=5000)
+    CaseEvent.objects.bulk_create(rows.events, batch_size=5000)
+    CounsellingSession.objects.bulk_create(rows.sessions, batch_size=5000)
+    EmploymentPlan.objects.bulk_create([p for p, _ in rows.plans], batch_size=5000)
     PlanAction.objects.bulk_create([PlanAction(plan=p, description="CV და გასაუბრების მომზადება", due_on=d,
-                                               responsible="job_seeker", done_on=d) for p, d in plans], batch_size=5000)
-    Referral.objects.bulk_create(referrals, batch_size=5000)
-    Placement.objects.bulk_create(placements, batch_size=5000)
-    FollowUp.objects.bulk_create(follow_ups, batch_size=5000)
+                                               responsible="job_seeker", done_on=d) for p, d in rows.plans],
+                                   batch_size=5000)
+    Referral.objects.bulk_create(rows.referrals, batch_size=5000)
+    Placement.objects.bulk_create(rows.placements, batch_size=5000)
+    FollowUp.objects.bulk_create(rows.follow_ups, batch_size=5000)
+
+
+ADAPTATIONS = ("უსაფრთხო შესასვლელი პანდუსით", "ეკრანის წამკითხველი პროგრამა", "შემცირებული სამუშაო საათები",
+               "წერილობითი ინსტრუქციები", "მშვიდი სამუშაო ადგილი")
+
+
+def _supported_employment(rng: random.Random, cases: list[Case], today: dt.date) -> None:
+    """The supported-employment pathway of job seekers with a disability who got past the assessment: a job coach,
+    an adaptation or two, and the coach's contacts (after the placement too, for those placed)."""
+    pathways, adaptations, contacts = [], [], []
+    placed = dict(Placement.objects.filter(case__in=cases).values_list("case_id", "started_on"))
+    assessed = set(CounsellingSession.objects.filter(case__in=cases).values_list("case_id", flat=True))
+    for case in cases:
+        if case.state in (State.REGISTERED, State.ASSESSED) or case.pk not in assessed:
+            continue
+        start = case.opened_on + dt.timedelta(days=rng.randint(10, 30))
+        pathway = SupportedEmployment(case=case, job_coach=case.counsellor, started_on=min(start, today),
+                                      needs="დამხმარე მენტორი სამსახურში პირველ თვეებში")
+        pathways.append(pathway)
+        for description in rng.sample(ADAPTATIONS, rng.randint(1, 2)):
+            status = WorkplaceAdaptation.Status.IN_PLACE if case.pk in placed else WorkplaceAdaptation.Status.PROPOSED
+            adaptations.append(WorkplaceAdaptation(pathway=pathway, description=description, status=status))
+        contacts.append(CoachingContact(pathway=pathway, kind=CoachingContact.Kind.PREPARATION,
+                                        held_on=pathway.started_on, hours=Decimal("2"), coach=case.counsellor))
+        if case.pk in placed and placed[case.pk] + dt.timedelta(days=30) <= today:
+            contacts.append(CoachingContact(pathway=pathway, kind=CoachingContact.Kind.AFTER_PLACEMENT,
+                                            held_on=placed[case.pk] + dt.timedelta(days=30), hours=Decimal("1"),
+                                            coach=case.counsellor))
+    SupportedEmployment.objects.bulk_create(pathways, batch_size=5000)
+    WorkplaceAdaptation.objects.bulk_create(adaptations, batch_size=5000)
+    CoachingContact.objects.bulk_create(contacts, batch_size=5000)
+
+
+def _records_for(rng: random.Random, rows: _Rows, case: Case, step: Transition, day: dt.date,
+                 offers: _Offers) -> dt.date:
+    """What the workflow's guard for `step` asks to exist before it (a session before the assessment, a plan
+    before agreeing it, a placement or a training referral before the outcome); returns the step's day."""
+    if step.action == "assess":
+        day += dt.timedelta(days=rng.randint(2, 10))
+        rows.sessions.append(CounsellingSession(case=case, held_on=day, counsellor=case.counsellor))
+    elif step.action == "agree_plan":
+        day += dt.timedelta(days=rng.randint(3, 15))
+        rows.plans.append((EmploymentPlan(case=case, number=1, goals="სამუშაოს პოვნა", agreed_on=day), day))
+    elif step.action == "record_outcome":
+        day += dt.timedelta(days=rng.randint(20, 120))
+        opened = [v for v in offers.vacancies.get(case.unit_id, []) if v.opened_on <= day]
+        if case.outcome == Outcome.EMPLOYED and opened:
+            vacancy = rng.choice(opened)
+            rows.referrals.append(Referral(case=case, kind="vacancy", vacancy=vacancy, referred_on=day,
+                                           consent_on=day, sent_on=day, status="accepted", outcome_on=day))
+            rows.placements.append(Placement(case=case, employer_id=vacancy.employer_id, vacancy=vacancy,
+                                             started_on=day, wage_gel=vacancy.wage_gel))
+        elif case.outcome == Outcome.EMPLOYED:  # found work on their own, with an employer of the unit
+            employer = rng.choice(offers.employers[case.unit_id])
+            rows.placements.append(Placement(case=case, employer_id=employer, started_on=day))
+        elif case.outcome == Outcome.IN_TRAINING:
+            rows.referrals.append(Referral(case=case, kind="training", programme_id=rng.choice(offers.programmes),
+                                           referred_on=day, status="accepted", outcome_on=day))
+    elif step.action == "end_early":
+        day += dt.timedelta(days=rng.randint(10, 60))
+    return day

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from sakme.accounts.actors import SYSTEM
 from sakme.accounts.models import User
 from sakme.accounts.roles import Role
 from sakme.accounts.services import user_create
@@ -17,8 +18,7 @@ from sakme.demo.generator import generate
 from sakme.employment.services import occupations_load
 from sakme.geo.models import Region, StaffPost, TerritorialUnit
 from sakme.geo.services import territory_load
-from sakme.registry.forms import MAPPINGS_DIR
-from sakme.registry.importing.mapping import load_mapping_file
+from sakme.registry.importing.mapping import MAPPINGS_DIR, load_mapping_file
 from sakme.registry.models import ImportBatch
 from sakme.registry.services import import_file, source_systems_load
 
@@ -56,7 +56,7 @@ def demo_users_create() -> dict[str, str]:
             user = User.objects.filter(username=role.value).first()
             if user is None:
                 given, family = NAMES[role]
-                user = user_create(actor=None, username=role.value, password=password, role=role,
+                user = user_create(actor=SYSTEM, username=role.value, password=password, role=role,
                                    first_name=given, last_name=family)
             else:
                 user.set_password(password)
@@ -80,7 +80,7 @@ def demo_population_load(*, persons: int, seed: int, log: object = print) -> lis
     batches = []
     for source, key in (("ssa", "ssa"), ("worknet", "worknet")):
         mapping = load_mapping_file(MAPPINGS_DIR / f"{source}.toml")
-        batch = import_file(actor=None, source_code=source, path=files[key], mapping=mapping,
+        batch = import_file(actor=SYSTEM, source_code=source, path=files[key], mapping=mapping,
                             all_or_nothing=source == "ssa")
         log(f"{files[key].name}: {batch.get_status_display()} — {batch.created} created, {batch.updated} updated, "
             f"{batch.error_count} errors, {batch.warning_count} warnings")  # type: ignore[operator]
@@ -90,5 +90,5 @@ def demo_population_load(*, persons: int, seed: int, log: object = print) -> lis
 
 
 def demo_reference_load() -> dict[str, int]:
-    return {**territory_load(actor=None), "source_systems": source_systems_load(actor=None),
-            "occupations": occupations_load(actor=None)}
+    return {**territory_load(actor=SYSTEM), "source_systems": source_systems_load(actor=SYSTEM),
+            "occupations": occupations_load(actor=SYSTEM)}

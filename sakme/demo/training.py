@@ -9,6 +9,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from sakme.accounts.actors import SYSTEM
 from sakme.audit import services as audit
 from sakme.employment.models import TrainingIntake, TrainingProgramme, TrainingProvider
 from sakme.geo.models import Municipality, Region
@@ -55,6 +56,6 @@ def demo_training_load(*, seed: int) -> int:
                                               applications_close_on=start - dt.timedelta(days=rng.choice((7, 10, 14)))))
                 start = dt.date(start.year + (start.month + 3) // 12, (start.month + 3) % 12 + 1, 1)
         TrainingIntake.objects.bulk_create(intakes)
-        audit.record(actor=None, action="demo.training", entity_type="employment.trainingprogramme",
+        audit.record(actor=SYSTEM, action="demo.training", entity_type="employment.trainingprogramme",
                      changes={"providers": len(providers), "programmes": len(programmes), "intakes": len(intakes)})
     return len(programmes)

@@ -164,9 +164,3 @@ class WorkHistoryForm(forms.Form):
         if len(codes) != 1:
             raise forms.ValidationError(_("Choose one occupation."))
         return str(codes[0])
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("started_on") and data.get("ended_on") and data["ended_on"] < data["started_on"]:
-            self.add_error("ended_on", _("The job cannot end before it started."))
-        return data

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from sakme.accounts.roles import NATIONWIDE_ROLES
+from sakme.accounts.actors import Actor
+from sakme.accounts.roles import Capability, role_sees_every_unit
+from sakme.common.errors import DomainError, NotFound, PermissionDenied
 from sakme.geo.models import StaffPost, TerritorialUnit
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -29,13 +38,16 @@ class UnitScope:
 
 
 def unit_scope_for_user(user: Any) -> UnitScope:
-    """The units a user sees: all for nationwide roles, else their unit posts and their regions' units."""
+    """The units a user sees: all for nationwide roles and the system, else their unit posts and their regions'
+    units."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return UnitScope(False, frozenset())
     cached = getattr(user, "_unit_scope", None)
     if cached is not None:
         return cached
-    if user.role in NATIONWIDE_ROLES:
+    if getattr(user, "is_system", False):
+        return UnitScope(True, frozenset())
+    if role_sees_every_unit(user.role):
         scope = UnitScope(True, frozenset())
     else:
         posts = StaffPost.objects.filter(user=user)
@@ -50,7 +62,37 @@ def unit_scope_for_user(user: Any) -> UnitScope:
     return scope
 
 
-def units_get_for_user(user: Any) -> Any:
+def require(actor: Actor | Any, capability: Capability | tuple[Capability, ...], *, unit: int | None = None) -> None:
+    """Refuse (PermissionDenied) unless the actor holds the capability (or one of them) and, for a record of a unit,
+    the unit is in the actor's scope. The one permission check of services, pages and the API."""
+    wanted = capability if isinstance(capability, tuple) else (capability,)
+    if not (getattr(actor, "is_authenticated", False) and any(actor.can(c) for c in wanted)):
+        raise PermissionDenied(_("Your role does not allow this."))
+    if unit is not None and not unit_scope_for_user(actor).allows(unit):
+        raise PermissionDenied(_("This belongs to another territorial unit."), code="other_unit")
+
+
+def scope_check(actor: Actor | Any, unit_id: int | None, not_found: str) -> None:
+    """Refuse (NotFound) a record of a unit outside the actor's scope: to them it does not exist, as in the
+    scoping getters."""
+    if not unit_scope_for_user(actor).allows(unit_id):
+        raise NotFound(not_found)
+
+
+def requires(*capabilities: Capability) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A page (or API route) only for users holding one of the capabilities; the rest get the 403 page."""
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            request = args[0]
+            assert isinstance(request, HttpRequest)
+            require(request.user, capabilities)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def units_get_for_user(user: Any) -> QuerySet[TerritorialUnit]:
     """Territorial units the user's scope covers, ordered by code."""
     scope = unit_scope_for_user(user)
     return TerritorialUnit.objects.filter(scope.filter("pk")).select_related("region", "municipality")
@@ -60,3 +102,25 @@ def home_unit(user: Any) -> TerritorialUnit | None:
     """The unit a staff member is posted to (their first unit post), where their new records belong."""
     post = StaffPost.objects.filter(user=user, unit__isnull=False).select_related("unit").order_by("pk").first()
     return post.unit if post else None
+
+
+def unit_id_of_code(code: str | None) -> int | None:
+    """The id of the unit with this code (units are reference data, public), None for no code; NotFound for a code
+    no unit has."""
+    if not code:
+        return None
+    unit = TerritorialUnit.objects.filter(code=code).only("pk").first()
+    if unit is None:
+        raise NotFound(_("No such territorial unit."))
+    return unit.pk
+
+
+def unit_of_new_record(actor: Actor | Any, unit_id: int | None = None) -> int:
+    """The unit a new record (an employer, a group session) belongs to: the one named, else the one the user is
+    posted to. Services call it after their permission check; whether the user may write there is theirs too."""
+    if unit_id is not None:
+        return unit_id
+    own = home_unit(actor) if not getattr(actor, "is_system", False) else None
+    if own is None:
+        raise DomainError(_("You are not posted to a unit: name the unit the record belongs to."), code="no_unit")
+    return own.pk

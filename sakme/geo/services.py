@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
+from sakme.accounts.actors import Actor
 from sakme.audit import services as audit
 from sakme.geo.models import Municipality, Region, RolloutEvent, TbilisiDistrict, TerritorialUnit, Training
 
@@ -16,7 +16,7 @@ TERRITORY_FILE = Path(__file__).parent / "data" / "territory.json"
 
 
 @transaction.atomic
-def territory_load(*, actor: Any = None, path: Path = TERRITORY_FILE) -> dict[str, int]:
+def territory_load(*, actor: Actor, path: Path = TERRITORY_FILE) -> dict[str, int]:
     """Create or update regions, municipalities, units, Tbilisi districts, rollout and trainings from JSON.
 
     Idempotent: loading the same file twice changes nothing.

@@ -26,11 +26,3 @@ class RunForm(forms.Form):
                                    queryset=ImportBatch.objects.filter(status=ImportBatch.Status.SUCCEEDED)
                                    .select_related("source").order_by("-created_at"))
     retrain = forms.BooleanField(label=_("Train a new model version first"), required=False)
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        if data.get("kind") == LinkRun.Kind.BATCH and not data.get("batch"):
-            self.add_error("batch", _("Choose the import batch to link."))
-        elif data.get("kind") != LinkRun.Kind.BATCH and not data.get("sources"):
-            self.add_error("sources", _("Choose the sources."))
-        return data

@@ -1,19 +1,26 @@
 """Reads of linkage: the review queue, a pair with its evidence, runs, and the records linked to a person.
 
-Data stewards see all units (their role is nationwide); the person page's linked records pass through the
-registry's scoping getter, so that nobody sees a person outside their units through a link.
+Pairs and runs are read through the getters here (`*_for_user`), which check the capability, keep pairs to the
+user's units and log the persons whose records are shown. Data stewards see all units (their role is nationwide);
+the person page's linked records pass through the registry's scoping getter, so that nobody sees a person outside
+their units through a link.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from sakme.accounts.actors import Actor
+from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
 from sakme.audit.models import AccessKind
+from sakme.common.errors import NotFound
+from sakme.geo.access import require, unit_scope_for_user
 from sakme.linkage import conf
 from sakme.linkage.evaluation import evaluate_against_labels
 from sakme.linkage.models import CandidatePair, ClusterMember, LinkageModel, LinkRun
@@ -23,27 +30,82 @@ from sakme.registry.access import persons_for_user
 from sakme.registry.models import Person, SourceRecord
 
 QUEUE_SIZE = 50
+# The queue's order: undecided before unsure, the most valuable decision first (the index candidatepair_queue).
+QUEUE_ORDER = ("decision", "-value", "pk")
 _PAIR_RELATED = ("record_a__source", "record_b__source", "record_a__municipality", "record_b__municipality",
                  "record_a__person", "record_b__person", "model", "decided_by")
 
 
-def review_queue(*, limit: int = QUEUE_SIZE) -> QuerySet[CandidatePair]:
-    """Pairs waiting for review, the most valuable decision first; pairs marked unsure come last."""
-    return (CandidatePair.objects.filter(status=CandidatePair.Status.REVIEW)
-            .select_related("record_a__source", "record_b__source")
-            .order_by("decision", "-value", "pk")[:limit])
+def pairs_for_user(user: Actor) -> QuerySet[CandidatePair]:
+    """Candidate pairs whose two records are of persons in the user's units (PermissionDenied for roles that do not
+    review links)."""
+    require(user, Capability.LINKAGE_REVIEW)
+    scope = unit_scope_for_user(user)
+    return CandidatePair.objects.filter(scope.filter("record_a__person__unit_id"),
+                                        scope.filter("record_b__person__unit_id"))
 
 
-def next_pair(*, after: CandidatePair | None = None) -> CandidatePair | None:
-    """The first pair of the queue (other than `after`)."""
-    pairs = CandidatePair.objects.filter(status=CandidatePair.Status.REVIEW).order_by("decision", "-value", "pk")
+@dataclass
+class QueuePage:
+    """One page of the review queue; `after` is the cursor of the next page (None on the last)."""
+
+    pairs: list[CandidatePair]
+    after: str | None
+
+
+def _queue_cursor(after: str) -> tuple[str, float, int] | None:
+    """`decision:value:id` of the last pair of the page before, or None (the first page) for anything else."""
+    parts = after.split(":")
+    if len(parts) != 3:
+        return None
+    decision, value, pk = parts
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if decision not in CandidatePair.Decision.values or not math.isfinite(number) \
+            or not (pk.isascii() and pk.isdigit() and len(pk) < 19):
+        return None
+    return decision, number, int(pk)
+
+
+def review_queue_for_user(user: Actor, *, after: str = "", size: int = QUEUE_SIZE,
+                          kind: AccessKind = AccessKind.SEARCH, context: str = "") -> QueuePage:
+    """Pairs waiting for review in the user's units, the most valuable decision first and pairs marked unsure last,
+    one keyset page at a time (`after` comes from the page before); the persons of the records shown are logged."""
+    pairs = pairs_for_user(user).filter(status=CandidatePair.Status.REVIEW)
+    cursor = _queue_cursor(after)
+    if cursor is not None:
+        decision, value, pk = cursor
+        pairs = pairs.filter(Q(decision__gt=decision) | Q(decision=decision, value__lt=value)
+                             | Q(decision=decision, value=value, pk__gt=pk))
+    rows = list(pairs.select_related("record_a__source", "record_b__source").order_by(*QUEUE_ORDER)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if rows and more else None
+    audit.record_access(actor=user, kind=kind, context=context,
+                        person_ids=sorted({r.person_id for p in rows for r in (p.record_a, p.record_b)}))
+    return QueuePage(rows, f"{last.decision}:{last.value!r}:{last.pk}" if last else None)
+
+
+def next_pair_id_for_user(user: Actor, *, after: int | None = None) -> int | None:
+    """The id of the first pair of the user's queue (other than `after`), None when the queue is empty."""
+    pairs = pairs_for_user(user).filter(status=CandidatePair.Status.REVIEW)
     if after is not None:
-        pairs = pairs.exclude(pk=after.pk)
-    return pairs.select_related(*_PAIR_RELATED).first()
+        pairs = pairs.exclude(pk=after)
+    return pairs.order_by(*QUEUE_ORDER).values_list("pk", flat=True).first()
 
 
-def pair_get(*, pair_id: int) -> CandidatePair:
-    return CandidatePair.objects.select_related(*_PAIR_RELATED).get(pk=pair_id)
+def pair_get_for_user(user: Actor, pair_id: int, *, kind: AccessKind = AccessKind.VIEW,
+                      context: str = "") -> CandidatePair:
+    """One pair of the user's units with both records, their model and who decided it (NotFound otherwise); the
+    persons of both records are logged."""
+    pair = pairs_for_user(user).select_related(*_PAIR_RELATED).filter(pk=pair_id).first()
+    if pair is None:
+        raise NotFound(_("No such pair."))
+    audit.record_access(actor=user, kind=kind, context=context,
+                        person_ids=sorted({pair.record_a.person_id, pair.record_b.person_id}))
+    return pair
 
 
 def pair_counts() -> dict[str, int]:
@@ -61,6 +123,7 @@ def labels_figures() -> dict[str, Any]:
 class EvidenceRow:
     """One comparison of a pair: both records' values, the level the model put them in, and its weight."""
 
+    name: str
     label: str
     value_a: str
     value_b: str
@@ -103,13 +166,15 @@ def pair_evidence(pair: CandidatePair) -> list[EvidenceRow]:
     rows = []
     for name, label in COMPARISON_LABELS.items():
         gamma, weight = (pair.comparisons.get(name) or [None, None])[:2]
-        level = _("one or both missing") if gamma is None or gamma < 0 else _(_levels(pair.model, name).get(
-            int(gamma), ""))
+        missing = gamma is None or gamma < 0
+        known = "" if missing else _levels(pair.model, name).get(int(gamma), "")
+        # gettext("") would be the catalogue's header: a level the model does not name stays blank.
+        level = _("one or both missing") if missing else (_(known) if known else "")
         value_a, hint_a = _shown(pair.record_a, name)
         value_b, hint_b = _shown(pair.record_b, name)
         rows.append(EvidenceRow(
-            label=_(label), value_a=value_a, value_b=value_b, hint_a=hint_a, hint_b=hint_b, level=level,
-            weight=weight, agrees=None if weight is None or gamma is None or gamma < 0 else weight > 0,
+            name=name, label=_(label), value_a=value_a, value_b=value_b, hint_a=hint_a, hint_b=hint_b, level=level,
+            weight=weight, agrees=None if weight is None or missing else weight > 0,
         ))
     return rows
 
@@ -120,12 +185,19 @@ def prior_weight(pair: CandidatePair) -> float:
     return round(pair.match_weight - total, 3)
 
 
-def runs(*, limit: int = 30) -> QuerySet[LinkRun]:
-    return LinkRun.objects.select_related("model", "started_by", "batch").order_by("-created_at")[:limit]
+def runs_for_user(user: Actor) -> QuerySet[LinkRun]:
+    """Linkage runs with their model, batch and who started them, for those who run linkage (PermissionDenied
+    otherwise)."""
+    require(user, Capability.LINKAGE_RUN)
+    return LinkRun.objects.select_related("model", "started_by", "batch")
 
 
-def run_get(*, run_id: int) -> LinkRun:
-    return LinkRun.objects.select_related("model", "started_by", "batch").get(pk=run_id)
+def run_get_for_user(user: Actor, run_id: int) -> LinkRun:
+    """One linkage run (NotFound otherwise)."""
+    run = runs_for_user(user).filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(_("No linkage run %(r)s.") % {"r": run_id})
+    return run
 
 
 def models() -> QuerySet[LinkageModel]:
@@ -139,7 +211,7 @@ class LinkedRecord:
     in_scope: bool
 
 
-def person_links(*, user: Any, person: Person, kind: AccessKind = AccessKind.VIEW) -> dict[str, Any]:
+def person_links(*, user: Actor, person: Person, kind: AccessKind = AccessKind.VIEW) -> dict[str, Any]:
     """The source records linked to a person's own records (same cluster), in three queries.
 
     Records of persons outside the user's units are counted, not shown; the persons whose records are

@@ -13,6 +13,7 @@ import duckdb
 from django.db import connection
 from django.utils import timezone
 
+from sakme.common.bulk import bulk_insert
 from sakme.linkage.models import CandidatePair, Cluster, ClusterMember
 from sakme.linkage.scoring import SCORED
 
@@ -28,26 +29,6 @@ def lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(7270002)")
-
-
-def bulk_insert(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert many rows: COPY on PostgreSQL, executemany in chunks on SQLite."""
-    names = ", ".join(columns)
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns))})"
-    raw = cursor.cursor  # the sqlite3 cursor: Django's wrapper would rewrite every statement
-    chunk: list[Sequence[Any]] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            raw.executemany(sql, chunk)
-            chunk.clear()
-    if chunk:
-        raw.executemany(sql, chunk)
 
 
 def _scored_rows(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:

@@ -2,47 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from sakme.accounts.actors import Actor
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
 from sakme.audit.models import AccessKind
-from sakme.common.errors import PermissionDenied
-from sakme.geo.access import unit_scope_for_user
+from sakme.common.errors import NotFound
+from sakme.geo.access import require, unit_scope_for_user
 from sakme.registry.models import Household, Person
 
 
-def _require_person_view(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.can(Capability.PERSON_VIEW)):
-        raise PermissionDenied(_("Your role does not give access to persons' data."))
-
-
-def persons_for_user(user: Any) -> QuerySet[Person]:
-    """Persons of the units the user may see (raises PermissionDenied for roles that see no persons)."""
-    _require_person_view(user)
+def persons_for_user(user: Actor) -> QuerySet[Person]:
+    """Persons of the units the user may see (PermissionDenied for roles that see no persons)."""
+    require(user, Capability.PERSON_VIEW)
     return Person.objects.filter(unit_scope_for_user(user).filter("unit_id"))
 
 
-def households_for_user(user: Any) -> QuerySet[Household]:
+def households_for_user(user: Actor) -> QuerySet[Household]:
     """Households of the units the user may see."""
-    _require_person_view(user)
+    require(user, Capability.PERSON_VIEW)
     return Household.objects.filter(unit_scope_for_user(user).filter("unit_id"))
 
 
-def person_get_for_user(user: Any, person_id: int, *, kind: AccessKind = AccessKind.VIEW,
+def person_get_for_user(user: Actor, person_id: int, *, kind: AccessKind = AccessKind.VIEW,
                         context: str = "") -> Person:
-    """One person in the user's scope (Person.DoesNotExist otherwise); writes an AccessEvent."""
-    person = persons_for_user(user).select_related("municipality", "unit", "primary_source").get(pk=person_id)
+    """One person in the user's scope (NotFound otherwise); writes an AccessEvent."""
+    person = persons_for_user(user).select_related("municipality", "unit", "primary_source").filter(
+        pk=person_id).first()
+    if person is None:
+        raise NotFound(_("No such person in your units."))
     audit.record_access(actor=user, person_ids=[person.pk], kind=kind, context=context)
     return person
 
 
-def household_get_for_user(user: Any, household_id: int, *, context: str = "") -> Household:
-    """One household in the user's scope; writes an AccessEvent for each member shown."""
-    household = households_for_user(user).select_related("unit", "municipality").get(pk=household_id)
+def household_get_for_user(user: Actor, household_id: int, *, context: str = "") -> Household:
+    """One household in the user's scope (NotFound otherwise); writes an AccessEvent for each member shown."""
+    household = households_for_user(user).select_related("unit", "municipality").filter(pk=household_id).first()
+    if household is None:
+        raise NotFound(_("No such household in your units."))
     member_ids = list(household.memberships.values_list("person_id", flat=True))
     audit.record_access(actor=user, person_ids=member_ids, kind=AccessKind.VIEW, context=context)
     return household

@@ -1,20 +1,10 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sakme.common.errors import DomainError
-from sakme.registry.importing.mapping import Mapping, load_mapping_file, parse_map_option
+from sakme.registry.importing.mapping import mapping_presets
 from sakme.registry.models import SourceSystem
-
-MAPPINGS_DIR = Path(__file__).parent / "mappings"
-
-
-def mapping_presets() -> list[tuple[str, str]]:
-    """Mapping files shipped with sakme, by name."""
-    return [(p.stem, p.stem) for p in sorted(MAPPINGS_DIR.glob("*.toml"))]
 
 
 class SearchForm(forms.Form):
@@ -35,22 +25,6 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        presets = [("", _("— columns named like sakme's fields —")), *mapping_presets()]
+        presets = [("", _("— columns named like sakme's fields —")), *((p, p) for p in mapping_presets())]
         self.fields["preset"].choices = presets  # type: ignore[attr-defined]
 
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in {".csv", ".txt", ".tsv", ".xlsx"}:
-            raise forms.ValidationError(_("Upload a CSV (.csv, .txt, .tsv) or an Excel workbook (.xlsx)."))
-        return upload
-
-    def mapping(self) -> Mapping | None:
-        """The mapping chosen or written; None means "headers named like the fields"."""
-        try:
-            if self.cleaned_data.get("columns"):
-                return parse_map_option(self.cleaned_data["columns"].replace("\n", ","))
-            if self.cleaned_data.get("preset"):
-                return load_mapping_file(MAPPINGS_DIR / f"{self.cleaned_data['preset']}.toml")
-        except DomainError as exc:
-            self.add_error("columns", str(exc))
-        return None

@@ -1,4 +1,6 @@
-"""Writes of the registry: import batches. Each service owns its transaction and writes its audit event."""
+"""Writes of the registry: import batches, and the getters of batches for those who run imports. Each service
+checks its capability, owns its transaction and writes its audit event; the system (`SYSTEM`) runs imports from the
+command line and the worker."""
 
 from __future__ import annotations
 
@@ -12,15 +14,19 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sakme.accounts.actors import Actor, acting_user
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
-from sakme.common.errors import DomainError, PermissionDenied
-from sakme.registry.importing.mapping import Mapping
+from sakme.common.errors import DomainError, NotFound
+from sakme.geo.access import require
+from sakme.registry import tasks
+from sakme.registry.importing.mapping import Mapping, mapping_preset, parse_map_option
 from sakme.registry.importing.pipeline import BatchRefused, Outcome, PersonImport
-from sakme.registry.importing.progress import Progress, is_stale, progress_path
+from sakme.registry.importing.progress import Progress, is_stale, progress_path, progress_read
 from sakme.registry.importing.reader import FileRefused
 from sakme.registry.models import ImportBatch, ImportProblem, SourceSystem
 
@@ -30,18 +36,17 @@ SOURCE_SYSTEMS = (
 )
 
 
+# What an upload may be: the reader opens CSV (with any of these names) and XLSX workbooks.
+UPLOAD_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+
+
 @transaction.atomic
-def source_systems_load(*, actor: Any) -> int:
+def source_systems_load(*, actor: Actor) -> int:
     """Make sure the agency's standard source systems exist (a deployment may add its own in the admin)."""
     for code, rank, name_ka, name_en in SOURCE_SYSTEMS:
         SourceSystem.objects.get_or_create(code=code, defaults={"rank": rank, "name_ka": name_ka, "name_en": name_en})
     audit.record(actor=actor, action="source_systems.load", entity_type="registry.sourcesystem")
     return len(SOURCE_SYSTEMS)
-
-
-def _require(actor: Any, capability: Capability) -> None:
-    if actor is not None and not actor.can(capability):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _store(upload: IO[bytes], suffix: str) -> tuple[Path, str]:
@@ -57,20 +62,49 @@ def _store(upload: IO[bytes], suffix: str) -> tuple[Path, str]:
     return target, digest.hexdigest()
 
 
+def import_mapping(*, preset: str = "", columns: str = "") -> Mapping:
+    """The mapping of an upload: columns written as `column=field` pairs (commas or lines), else a shipped mapping
+    by name, else none (headers named like sakme's fields)."""
+    if columns.strip():
+        return parse_map_option(columns.replace("\n", ","))
+    if preset:
+        return mapping_preset(preset)
+    return Mapping(columns={})
+
+
 @transaction.atomic
-def import_batch_create(*, actor: Any, source_code: str, file: IO[bytes], file_name: str, mapping: Mapping,
+def import_batch_start(*, actor: Actor, source_code: str, file: IO[bytes], file_name: str, preset: str = "",
+                       columns: str = "", all_or_nothing: bool = True) -> ImportBatch:
+    """Register an uploaded file as a batch and have the worker run it once the batch is committed (the import
+    page and the API)."""
+    require(actor, Capability.IMPORT_RUN)
+    if Path(file_name).suffix.lower() not in UPLOAD_SUFFIXES:
+        raise DomainError(_("%(f)s: upload a CSV (.csv, .txt, .tsv) or an Excel workbook (.xlsx).")
+                          % {"f": Path(file_name).name}, code="file_type")
+    batch = import_batch_create(actor=actor, source_code=source_code, file=file, file_name=file_name,
+                                mapping=import_mapping(preset=preset, columns=columns),
+                                all_or_nothing=all_or_nothing)
+    user = acting_user(actor)
+    user_id = user.pk if user else None
+    transaction.on_commit(lambda: tasks.import_batch_task.enqueue(batch.pk, user_id))
+    return batch
+
+
+@transaction.atomic
+def import_batch_create(*, actor: Actor, source_code: str, file: IO[bytes], file_name: str, mapping: Mapping,
                         all_or_nothing: bool = True) -> ImportBatch:
-    """Register an uploaded persons file as a batch waiting to run."""
-    _require(actor, Capability.IMPORT_RUN)
+    """Register a persons file as a batch waiting to run."""
+    require(actor, Capability.IMPORT_RUN)
     try:
         source = SourceSystem.objects.get(code=source_code)
     except SourceSystem.DoesNotExist:
         known = ", ".join(SourceSystem.objects.values_list("code", flat=True))
-        raise DomainError(_("Unknown source system “%(s)s”. Known: %(k)s.") % {"s": source_code, "k": known}) from None
+        raise DomainError(_("Unknown source system “%(s)s”. Known: %(k)s.") % {"s": source_code, "k": known},
+                          code="unknown_source") from None
     path, sha = _store(file, Path(file_name).suffix.lower()[:8])
     batch = ImportBatch.objects.create(
         source=source, file_name=Path(file_name).name[:255], file_path=str(path), file_sha256=sha,
-        mapping=mapping.to_json(), all_or_nothing=all_or_nothing, created_by=actor if actor else None,
+        mapping=mapping.to_json(), all_or_nothing=all_or_nothing, created_by=acting_user(actor),
     )
     audit.record(actor=actor, action="import.create", entity_type="registry.importbatch", entity_id=batch.pk,
                  changes={"file": batch.file_name, "sha256": sha, "source": source.code})
@@ -85,9 +119,9 @@ def import_batches_mark_interrupted() -> int:
         status=ImportBatch.Status.INTERRUPTED, finished_at=timezone.now())
 
 
-def import_batch_run(*, batch_id: int, actor: Any = None) -> ImportBatch:
+def import_batch_run(*, batch_id: int, actor: Actor) -> ImportBatch:
     """Run a batch: every row checked, then all written in one transaction (or, when refused, nothing)."""
-    _require(actor, Capability.IMPORT_RUN)
+    require(actor, Capability.IMPORT_RUN)
     import_batches_mark_interrupted()
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().select_related("source").get(pk=batch_id)
@@ -127,7 +161,7 @@ def import_batch_run(*, batch_id: int, actor: Any = None) -> ImportBatch:
     return batch
 
 
-def _finish(batch: ImportBatch, outcome: Outcome, status: str, message: str, actor: Any) -> None:
+def _finish(batch: ImportBatch, outcome: Outcome, status: str, message: str, actor: Actor) -> None:
     written = status == ImportBatch.Status.SUCCEEDED
     batch.status = status
     batch.message = message
@@ -152,13 +186,38 @@ def _finish(batch: ImportBatch, outcome: Outcome, status: str, message: str, act
                           "enrolments_changed": outcome.enrolments if written else 0})
 
 
-def import_file(*, actor: Any, source_code: str, path: Path, mapping: Mapping, all_or_nothing: bool = True,
+def import_file(*, actor: Actor, source_code: str, path: Path, mapping: Mapping, all_or_nothing: bool = True,
                 file_name: str | None = None) -> ImportBatch:
     """Import a file from disk now (the command line's path): create the batch and run it."""
     with path.open("rb") as fh:
         batch = import_batch_create(actor=actor, source_code=source_code, file=fh, file_name=file_name or path.name,
                                     mapping=mapping, all_or_nothing=all_or_nothing)
     return import_batch_run(batch_id=batch.pk, actor=actor)
+
+
+def import_batches_for_user(actor: Actor) -> QuerySet[ImportBatch]:
+    """Import batches with their source and author, for those who run imports (PermissionDenied otherwise)."""
+    require(actor, Capability.IMPORT_RUN)
+    return ImportBatch.objects.select_related("source", "created_by")
+
+
+def import_batch_get_for_user(actor: Actor, batch_id: int) -> ImportBatch:
+    """One import batch (NotFound otherwise), as it stands: one left running by a process that died is marked
+    interrupted first."""
+    batch = import_batches_for_user(actor).filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(_("No import batch %(b)s.") % {"b": batch_id})
+    if batch.status == ImportBatch.Status.RUNNING and import_batches_mark_interrupted():
+        batch.refresh_from_db()
+    return batch
+
+
+def import_progress(batch: ImportBatch) -> dict[str, Any] | None:
+    """How far a waiting or running batch has got ({phase, done, total, percent}), None before it starts and after
+    it ends."""
+    if batch.status not in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING):
+        return None
+    return progress_read(batch.pk)
 
 
 ERROR_FILE_HEADER = ("row", "column", "value", "severity", "problem", "what would be right")

@@ -6,16 +6,22 @@ import datetime as dt
 import itertools
 
 import factory
+from django.db.models import Model
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sakme.accounts.actors import SYSTEM
 from sakme.accounts.models import User
-from sakme.accounts.roles import Role
+from sakme.accounts.roles import Capability, Role, role_can
+from sakme.casework import services as casework
+from sakme.casework.models import Case
 from sakme.common.georgian import fold, romanize
+from sakme.employment import services as employment
+from sakme.employment.models import JobSeeker
 from sakme.geo.models import Region, StaffPost, TerritorialUnit
 from sakme.registry import name_keys
-from sakme.registry.models import Person, SourceSystem
+from sakme.registry.models import ImportBatch, Person, SourceSystem
 
 PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(10_000_000_000)
@@ -46,14 +52,16 @@ def post(user: User, *, unit: str | None = None, region: str | None = None) -> U
 
 
 def staff_of_every_role() -> dict[str, User]:
+    """One user per role: the unit's staff posted to TB-1, the regional coordinator to Imereti, the nationwide
+    roles to no unit (their scope is the country)."""
+    posts = {Role.COUNSELLOR: {"unit": "TB-1"}, Role.EMPLOYER_RELATIONS: {"unit": "TB-1"},
+             Role.UNIT_HEAD: {"unit": "TB-1"}, Role.REGIONAL_COORDINATOR: {"region": "IM"}}
     users = {}
     for role in Role:
-        user = UserFactory(username=role.value, role=role, is_staff=role == Role.ADMINISTRATOR,
-                           is_superuser=role == Role.ADMINISTRATOR)
-        if role in (Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD):
-            post(user, unit="TB-1")
-        elif role == Role.REGIONAL_COORDINATOR:
-            post(user, region="IM")
+        administers = role_can(role, Capability.ADMIN_SITE)
+        user = UserFactory(username=role.value, role=role, is_staff=administers, is_superuser=administers)
+        if role in posts:
+            post(user, **posts[role])
         users[role.value] = user
     return users
 
@@ -83,3 +91,36 @@ def sign_in(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def job_seeker(*, unit: str = "TB-1", registered_on: dt.date | None = None, who: Person | None = None,
+               **profile: object) -> JobSeeker:
+    """A registered job seeker (through the registration service, as the system)."""
+    return employment.job_seeker_register(actor=SYSTEM, person=who or person(unit=unit),
+                                          unit=TerritorialUnit.objects.get(code=unit),
+                                          registered_on=registered_on or dt.date.today(), **profile)
+
+
+def open_case(*, unit: str = "TB-1", counsellor: User | None = None, opened_on: dt.date | None = None,
+              who: Person | None = None, **profile: object) -> Case:
+    """A new case of a new job seeker at `unit` (through the services, as the system)."""
+    seeker = job_seeker(unit=unit, registered_on=opened_on, who=who, **profile)
+    return casework.case_open(actor=SYSTEM, job_seeker_id=seeker.pk, opened_on=opened_on,
+                              counsellor_id=counsellor.pk if counsellor else None)
+
+
+def version(case: Case) -> int:
+    """The case's version as a page read now would show it."""
+    return Case.objects.values_list("version", flat=True).get(pk=case.pk)
+
+
+def row_version(record: Model) -> int:
+    """A versioned record's version (a job seeker, a referral, a follow-up, ...) as a page read now would show it."""
+    return type(record)._default_manager.values_list("version", flat=True).get(pk=record.pk)
+
+
+def import_batches(n: int, *, by: User, source: str = "ssa") -> None:
+    """`n` import batches of a source, as a data steward's uploads leave them (for the lists' query counts)."""
+    origin = SourceSystem.objects.get(code=source)
+    ImportBatch.objects.bulk_create(ImportBatch(source=origin, file_name=f"f{i}.csv", file_sha256="0" * 64,
+                                                created_by=by) for i in range(n))

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from sakme.accounts.actors import SYSTEM
 from sakme.casework.models import Case, FollowUp, State
 from sakme.employment import services as employment
 from sakme.geo.models import TerritorialUnit
@@ -51,9 +52,11 @@ def act(page, action: str, outcome: str | None = None) -> None:
 @pytest.mark.parametrize("language", ["ka", "en"])
 def test_from_registration_to_follow_up(page, live_server, staff, language):
     unit = TerritorialUnit.objects.get(code="TB-1")
-    employer = employment.employer_register(actor=None, tax_id="204567890", name="შპს თბილისის საცხობი", unit=unit)
-    vacancy = employment.vacancy_open(actor=None, employer=employer, occupation_code="5120", title="Cook",
-                                      opened_on=dt.date.today(), municipality=unit.municipality, wage_gel=900)
+    employer = employment.employer_register(actor=SYSTEM, tax_id="204567890", name="შპს თბილისის საცხობი",
+                                            unit_id=unit.pk)
+    vacancy = employment.vacancy_open(actor=SYSTEM, employer_id=employer.pk, occupation_code="5120", title="Cook",
+                                      opened_on=dt.date.today(), municipality_code=unit.municipality.code,
+                                      wage_gel=900)
     nino = person(given="ნინო", family="ბერიძე", phone="599123456")
     other = person(given="ანა", family="ლომიძე")
 
@@ -91,10 +94,10 @@ def test_from_registration_to_follow_up(page, live_server, staff, language):
     assert Case.objects.get(pk=case.pk).state == State.IN_SERVICES
 
     # A group consultation session: invited and attended.
-    other_case = employment.job_seeker_register(actor=None, person=other, unit=unit, registered_on=dt.date.today())
+    other_case = employment.job_seeker_register(actor=SYSTEM, person=other, unit=unit, registered_on=dt.date.today())
     from sakme.casework import services as casework
 
-    casework.case_open(actor=staff["counsellor"], job_seeker=other_case)
+    casework.case_open(actor=staff["counsellor"], job_seeker_id=other_case.pk)
     page.goto(f"{live_server.url}/cases/group-sessions/new/")
     page.fill("input[name=topic]", "Job interviews")
     page.check(f"input[name=invited][value='{case.pk}']")

@@ -1,11 +1,14 @@
+"""Territorial units in the caller's scope and the service model's rollout."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import Min, Q
-from django.http import HttpRequest
 from ninja import Router
 
+from sakme.accounts.actors import AuthedRequest
+from sakme.api.errors import ERRORS
 from sakme.api.schemas import UnitOut
 from sakme.geo.access import units_get_for_user
 from sakme.geo.models import RolloutEvent
@@ -13,8 +16,8 @@ from sakme.geo.models import RolloutEvent
 router = Router(tags=["geo"])
 
 
-@router.get("/units", response=list[UnitOut])
-def unit_list(request: HttpRequest) -> Any:
+@router.get("/units", response={200: list[UnitOut], **ERRORS})
+def unit_list(request: AuthedRequest) -> Any:
     """Territorial units in the caller's scope, with the date each adopted the new service model."""
     units = units_get_for_user(request.user).annotate(
         model_since=Min("rollout_events__date", filter=Q(rollout_events__event=RolloutEvent.Event.ADOPTED))

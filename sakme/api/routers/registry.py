@@ -1,18 +1,18 @@
-"""Persons and households, read through the same scoping getters as the pages (and logged the same way)."""
+"""Persons and households, read through the same scoping getters as the pages (and logged the same way); refusals
+become problem details (`sakme.api.errors`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
-from sakme.api.schemas import ErrorOut, HouseholdOut, PersonDetail, SearchOut
+from sakme.accounts.actors import AuthedRequest
+from sakme.api.errors import ERRORS
+from sakme.api.schemas import HouseholdOut, PersonDetail, SearchOut
 from sakme.audit.models import AccessKind
-from sakme.common.errors import PermissionDenied
 from sakme.registry import access, selectors
-from sakme.registry.models import Household, Person
+from sakme.registry.models import Person
 
 router = Router(tags=["registry"])
 
@@ -30,25 +30,17 @@ def _summary(p: Person) -> dict[str, Any]:
     }
 
 
-@router.get("/persons", response={200: SearchOut, 403: ErrorOut})
-def person_search(request: HttpRequest, params: Query[SearchParams]) -> Any:
+@router.get("/persons", response={200: SearchOut, **ERRORS})
+def person_search(request: AuthedRequest, params: Query[SearchParams]) -> Any:
     """Search persons in the caller's units by personal number or name."""
-    try:
-        result = selectors.person_search(user=request.user, query=params.q)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
+    result = selectors.person_search(user=request.user, query=params.q)
     return {"fuzzy": result.fuzzy, "persons": [_summary(p) for p in result.persons]}
 
 
-@router.get("/persons/{person_id}", response={200: PersonDetail, 403: ErrorOut, 404: ErrorOut})
-def person_detail(request: HttpRequest, person_id: int) -> Any:
+@router.get("/persons/{person_id}", response={200: PersonDetail, **ERRORS})
+def person_detail(request: AuthedRequest, person_id: int) -> Any:
     """One person of the caller's units, with household link and source records."""
-    try:
-        person = access.person_get_for_user(request.user, person_id, kind=AccessKind.API, context=request.path)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except Person.DoesNotExist:
-        raise HttpError(404, "No such person in your units.") from None
+    person = access.person_get_for_user(request.user, person_id, kind=AccessKind.API, context=request.path)
     page = selectors.person_page(person=person)
     membership = page["membership"]
     return {
@@ -64,15 +56,10 @@ def person_detail(request: HttpRequest, person_id: int) -> Any:
     }
 
 
-@router.get("/households/{household_id}", response={200: HouseholdOut, 403: ErrorOut, 404: ErrorOut})
-def household_detail(request: HttpRequest, household_id: int) -> Any:
+@router.get("/households/{household_id}", response={200: HouseholdOut, **ERRORS})
+def household_detail(request: AuthedRequest, household_id: int) -> Any:
     """One household of the caller's units with its members and assessments."""
-    try:
-        household = access.household_get_for_user(request.user, household_id, context=request.path)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from exc
-    except Household.DoesNotExist:
-        raise HttpError(404, "No such household in your units.") from None
+    household = access.household_get_for_user(request.user, household_id, context=request.path)
     members = household.memberships.select_related("person").order_by("person__birth_date")
     return {
         "id": household.pk, "key": household.key, "source": household.source.code,
@@ -82,5 +69,3 @@ def household_detail(request: HttpRequest, household_id: int) -> Any:
         "enrolments": [{"assessment_date": e.assessment_date, "rating_score": e.rating_score, "status": e.status}
                        for e in household.enrolments.order_by("-assessment_date")],
     }
-
-

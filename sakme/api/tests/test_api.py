@@ -6,6 +6,7 @@ import json
 
 from django.test import Client
 
+from sakme.accounts.actors import SYSTEM
 from sakme.accounts.services import api_token_create
 from sakme.api.management.commands.openapi import SPEC_FILE, openapi_text
 from sakme.audit.models import AccessEvent, AccessKind
@@ -19,7 +20,7 @@ def test_openapi_document_is_committed_and_current():
 def test_token_auth_reads_persons_of_own_units_only(staff):
     own = person(family="ბერიძე", personal_number="01001012345")
     other = person(family="ბერიძე", unit="KA-TEL", personal_number="35001012345")
-    token = api_token_create(actor=None, user=staff["counsellor"], name="test")
+    token = api_token_create(actor=SYSTEM, user=staff["counsellor"], name="test")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     found = client.get("/api/v1/persons", {"q": "Beridze"}).json()
     assert [p["id"] for p in found["persons"]] == [own.pk]
@@ -49,36 +50,43 @@ def test_regional_coordinator_sees_the_units_of_the_region(staff):
 
 def test_casework_over_the_api_with_versions(staff):
     nino = person(family="ბერიძე", personal_number="01001012345")
-    token = api_token_create(actor=None, user=staff["counsellor"], name="test")
+    token = api_token_create(actor=SYSTEM, user=staff["counsellor"], name="test")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
     def post(path: str, payload: dict) -> object:
         return client.post(path, json.dumps(payload), content_type="application/json")
 
     case = post("/api/v1/job-seekers", {"person_id": nino.pk, "registered_on": "2025-03-03"}).json()
-    assert case["state"] == "registered" and case["allowed_actions"] == ["assess", "end_early"]
+    assert case["state"] == "registered" and case["allowed_actions"] == ["assess", "end_early", "transfer"]
+    assert {"session", "plan", "assign"} <= set(case["open_activities"])  # the workflow's table of what is open
+    assert not {"referral", "placement", "follow_up"} & set(case["open_activities"])
     refused = post(f"/api/v1/cases/{case['id']}/transitions", {"action": "assess", "expected_version": case["version"]})
     assert refused.status_code == 422 and "counselling session" in refused.json()["detail"]
-    case = post(f"/api/v1/cases/{case['id']}/sessions", {"held_on": "2025-03-04"}).json()
+    assert refused.json()["code"] == "transition_refused"
+    session = post(f"/api/v1/cases/{case['id']}/sessions", {"held_on": "2025-03-04"})
+    assert session.status_code == 200 and session.json()["held_on"] == "2025-03-04"
+    case = client.get(f"/api/v1/cases/{case['id']}").json()  # the session moved the case's version on
     moved = post(f"/api/v1/cases/{case['id']}/transitions", {"action": "assess", "expected_version": case["version"]})
     assert moved.status_code == 200 and moved.json()["state"] == "assessed"
     stale = post(f"/api/v1/cases/{case['id']}/transitions",
                  {"action": "end_early", "outcome": "withdrawn", "expected_version": case["version"]})
-    assert stale.status_code == 409
-    assert [c["id"] for c in client.get("/api/v1/cases").json()] == [case["id"]]
+    assert stale.status_code == 409 and stale.json()["code"] == "concurrent_edit"
+    listed = client.get("/api/v1/cases").json()
+    assert [c["id"] for c in listed["items"]] == [case["id"]] and listed["next"] is None
 
 
 def test_the_unit_head_assigns_a_case_over_the_api(staff):
     nino = person(family="ბერიძე", personal_number="01001012346")
-    counsellor = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=None, user=staff['counsellor'], name='t')}")
+    token = api_token_create(actor=SYSTEM, user=staff["counsellor"], name="t")
+    counsellor = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     case = counsellor.post("/api/v1/job-seekers", json.dumps({"person_id": nino.pk, "registered_on": "2025-03-03"}),
                            content_type="application/json").json()
     assert case["counsellor_id"] == staff["counsellor"].pk
-    head = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=None, user=staff['unit_head'], name='t')}")
+    head = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=SYSTEM, user=staff['unit_head'], name='t')}")
     url = f"/api/v1/cases/{case['id']}/assign"
     nobody = head.post(url, json.dumps({"counsellor_id": staff["unit_head"].pk, "expected_version": case["version"]}),
                        content_type="application/json")
-    assert nobody.status_code == 422  # a unit head is not a counsellor
+    assert nobody.status_code == 422 and nobody.json()["code"] == "counsellor_not_of_unit"  # not a counsellor
     again = head.post(url, json.dumps({"counsellor_id": staff["counsellor"].pk, "expected_version": case["version"]}),
                       content_type="application/json")
     assert again.status_code == 200 and again.json()["version"] == case["version"] + 1

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client
 
+from sakme.accounts.actors import SYSTEM
 from sakme.accounts.services import api_token_create
 from sakme.audit.models import AccessEvent, AccessKind, AuditEvent
 from sakme.casework import services as casework
@@ -23,11 +24,11 @@ TODAY = dt.date.today()
 
 @pytest.fixture
 def client(staff):
-    return Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=None, user=staff['counsellor'], name='t')}")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=SYSTEM, user=staff['counsellor'], name='t')}")
 
 
 def _seeker(unit: str = "TB-1") -> JobSeeker:
-    return services.job_seeker_register(actor=None, person=person(unit=unit), registered_on=dt.date(2025, 3, 3),
+    return services.job_seeker_register(actor=SYSTEM, person=person(unit=unit), registered_on=dt.date(2025, 3, 3),
                                         unit=TerritorialUnit.objects.get(code=unit), occupations=["5120"])
 
 
@@ -75,7 +76,7 @@ def test_profiles_of_other_units_and_roles_without_case_work(client, staff):
     other = _seeker(unit="KA-TEL")
     assert client.get(f"/api/v1/job-seekers/{other.pk}").status_code == 404
     assert _send(client, "patch", f"/api/v1/job-seekers/{other.pk}", {"expected_version": 1}).status_code == 404
-    analyst = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=None, user=staff['analyst'], name='a')}")
+    analyst = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_create(actor=SYSTEM, user=staff['analyst'], name='a')}")
     assert analyst.get(f"/api/v1/job-seekers/{other.pk}").status_code == 403
     assert not AccessEvent.objects.filter(person_id=other.person_id).exists()
 
@@ -89,8 +90,9 @@ def test_occupations_and_programmes(client):
     TrainingIntake.objects.create(programme=programme, starts_on=TODAY + dt.timedelta(20),
                                   applications_close_on=TODAY + dt.timedelta(10))
     listed = client.get("/api/v1/training-programmes", {"municipality": "rustavi", "intake_open": "true"}).json()
-    assert [p["id"] for p in listed] == [programme.pk] and listed[0]["next_intake"]["left"] == 12
-    assert client.get("/api/v1/training-programmes", {"occupation": "51"}).json() == []
+    assert [p["id"] for p in listed["items"]] == [programme.pk] and listed["items"][0]["next_intake"]["left"] == 12
+    assert listed["next"] is None
+    assert client.get("/api/v1/training-programmes", {"occupation": "51"}).json() == {"items": [], "next": None}
     detail = client.get(f"/api/v1/training-programmes/{programme.pk}").json()
     assert detail["intakes"][0]["places"] == 12 and detail["provider"] == "College"
     assert client.get("/api/v1/training-programmes/999999").status_code == 404
@@ -98,7 +100,7 @@ def test_occupations_and_programmes(client):
 
 def test_transfer_and_programme_referral_over_the_api(client, staff):
     seeker = _seeker()
-    case = casework.case_open(actor=None, job_seeker=seeker, opened_on=TODAY)
+    case = casework.case_open(actor=SYSTEM, job_seeker_id=seeker.pk, opened_on=TODAY)
     Case.objects.filter(pk=case.pk).update(state=State.IN_SERVICES)
     provider = TrainingProvider.objects.create(name="College", tax_id="400000010",
                                                municipality=Municipality.objects.get(code="tbilisi"))

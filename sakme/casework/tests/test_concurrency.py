@@ -47,7 +47,7 @@ def case(staff):
         pytest.skip("SQLite serialises writers; the race is PostgreSQL's to prove")
     seeker = employment.job_seeker_register(actor=staff["counsellor"], person=person(),
                                             unit=TerritorialUnit.objects.get(code="TB-1"), registered_on=DAY)
-    case = services.case_open(actor=staff["counsellor"], job_seeker=seeker, opened_on=DAY)
+    case = services.case_open(actor=staff["counsellor"], job_seeker_id=seeker.pk, opened_on=DAY)
     services.session_record(actor=staff["counsellor"], case_id=case.pk, held_on=DAY)
     return Case.objects.get(pk=case.pk)
 

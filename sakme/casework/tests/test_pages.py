@@ -9,12 +9,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from sakme.accounts.actors import SYSTEM
 from sakme.casework import services
 from sakme.casework.models import Case, State
 from sakme.employment import services as employment
 from sakme.employment.models import JobSeeker
 from sakme.geo.models import TerritorialUnit
-from sakme.tests.factories import person, sign_in
+from sakme.tests.factories import open_case, person, sign_in, version
 
 TODAY = dt.date.today()
 
@@ -38,14 +39,14 @@ def test_register_prefills_from_the_registry_and_opens_the_case(staff, counsello
 
 
 def test_working_a_case_through_the_forms(staff, counsellor):
-    seeker = employment.job_seeker_register(actor=None, person=person(), registered_on=TODAY,
+    seeker = employment.job_seeker_register(actor=SYSTEM, person=person(), registered_on=TODAY,
                                             unit=TerritorialUnit.objects.get(code="TB-1"))
-    case = services.case_open(actor=staff["counsellor"], job_seeker=seeker)
+    case = services.case_open(actor=staff["counsellor"], job_seeker_id=seeker.pk)
     url = reverse("casework:case", args=[case.pk])
 
     def act(action, **data):
-        version = Case.objects.get(pk=case.pk).version
-        payload = {f"{action}-version": version, **{f"{action}-{k}": v for k, v in data.items()}}
+        seen = Case.objects.get(pk=case.pk).version
+        payload = {f"{action}-version": seen, **{f"{action}-{k}": v for k, v in data.items()}}
         return counsellor.post(reverse("casework:transition", args=[case.pk, action]), payload,
                                follow=True).content.decode()
 
@@ -54,7 +55,7 @@ def test_working_a_case_through_the_forms(staff, counsellor):
                                                                      "s-held_on": TODAY.isoformat()})
     act("assess")
     counsellor.post(reverse("casework:plan_add", args=[case.pk]), {
-        "plan-goals": "Work as a cook", "a-TOTAL_FORMS": "3", "a-INITIAL_FORMS": "0",
+        "plan-goals": "Work as a cook", "plan-version": version(case), "a-TOTAL_FORMS": "3", "a-INITIAL_FORMS": "0",
         "a-0-description": "Group session on CVs", "a-0-due_on": TODAY.isoformat(), "a-0-responsible": "job_seeker",
         "a-1-responsible": "job_seeker", "a-2-responsible": "job_seeker"})
     act("agree_plan")
@@ -63,18 +64,18 @@ def test_working_a_case_through_the_forms(staff, counsellor):
     assert "Group session on CVs" in page and "Work as a cook" in page
     stale = counsellor.post(reverse("casework:transition", args=[case.pk, "end_early"]),
                             {"end_early-version": 1, "end_early-outcome": "withdrawn"}, follow=True).content.decode()
-    assert "Someone else changed this case" in stale
+    assert "Someone else changed this case" in stale and 'data-error-code="concurrent_edit"' in stale
     assert counsellor.get(url).status_code == 200
 
 
 def _cases(n: int, counsellor_user) -> None:
     unit = TerritorialUnit.objects.get(code="TB-1")
     for _ in range(n):
-        seeker = employment.job_seeker_register(actor=None, person=person(), registered_on=TODAY - dt.timedelta(40),
+        seeker = employment.job_seeker_register(actor=SYSTEM, person=person(), registered_on=TODAY - dt.timedelta(40),
                                                 unit=unit)
-        case = services.case_open(actor=counsellor_user, job_seeker=seeker, opened_on=TODAY - dt.timedelta(40))
-        services.session_record(actor=None, case_id=case.pk, held_on=TODAY)
-        services.case_transition(actor=None, case_id=case.pk, action="assess")
+        case = services.case_open(actor=counsellor_user, job_seeker_id=seeker.pk, opened_on=TODAY - dt.timedelta(40))
+        services.session_record(actor=SYSTEM, case_id=case.pk, held_on=TODAY)
+        services.case_transition(actor=SYSTEM, case_id=case.pk, action="assess", expected_version=version(case))
 
 
 def test_unit_head_sees_the_caseload_and_what_is_late(staff):
@@ -85,13 +86,8 @@ def test_unit_head_sees_the_caseload_and_what_is_late(staff):
 
 
 def test_group_session_invites_from_the_counsellors_own_caseload_or_the_whole_unit(staff, counsellor):
-    unit = TerritorialUnit.objects.get(code="TB-1")
-
-    def open_case(given: str, by: object) -> Case:
-        seeker = employment.job_seeker_register(actor=None, person=person(given=given), unit=unit, registered_on=TODAY)
-        return services.case_open(actor=None, job_seeker=seeker, counsellor=by)
-
-    mine, theirs = open_case("ნინო", staff["counsellor"]), open_case("ანა", None)
+    mine = open_case(who=person(given="ნინო"), counsellor=staff["counsellor"], opened_on=TODAY)
+    theirs = open_case(who=person(given="ანა"), opened_on=TODAY)
     url = reverse("casework:group_session_new")
     own = counsellor.get(url).content.decode()
     assert f'value="{mine.pk}"' in own and f'value="{theirs.pk}"' not in own

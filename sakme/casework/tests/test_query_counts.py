@@ -12,52 +12,60 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sakme.accounts.actors import SYSTEM
 from sakme.casework import selectors, services
 from sakme.casework.clocks import add_working_days
 from sakme.casework.models import Case, FollowUp, Outcome, Referral, State
 from sakme.employment import services as employment
 from sakme.geo.models import TerritorialUnit
-from sakme.tests.factories import person, sign_in
+from sakme.tests.factories import person, sign_in, version
 
 TODAY = dt.date.today()
 CASE_LINK = re.compile(r'href="/cases/(\d+)/"')
 
 
 def _open(counsellor, *, days_ago: int = 40) -> Case:
-    seeker = employment.job_seeker_register(actor=None, person=person(), unit=TerritorialUnit.objects.get(code="TB-1"),
+    seeker = employment.job_seeker_register(actor=SYSTEM, person=person(),
+                                            unit=TerritorialUnit.objects.get(code="TB-1"),
                                             registered_on=TODAY - dt.timedelta(days_ago))
-    return services.case_open(actor=counsellor, job_seeker=seeker, opened_on=TODAY - dt.timedelta(days_ago))
+    return services.case_open(actor=counsellor, job_seeker_id=seeker.pk, opened_on=TODAY - dt.timedelta(days_ago))
 
 
 def _to(case: Case, state: State, *, sessions: int = 1, plans: int = 1) -> Case:
     """Work the case through the services up to `state`, with that many sessions and plan versions."""
     for n in range(sessions):
-        services.session_record(actor=None, case_id=case.pk, held_on=TODAY - dt.timedelta(n), notes=f"session {n}")
-    services.case_transition(actor=None, case_id=case.pk, action="assess")
+        services.session_record(actor=SYSTEM, case_id=case.pk, held_on=TODAY - dt.timedelta(n), notes=f"session {n}")
+    _move(case, "assess")
     if state == State.ASSESSED:
         return case
     for n in range(plans):
-        services.plan_write(actor=None, case_id=case.pk, goals=f"goals, version {n + 1}", actions=[
-            {"description": f"action {a}", "due_on": TODAY + dt.timedelta(a)} for a in range(3)])
-    services.case_transition(actor=None, case_id=case.pk, action="agree_plan")
-    services.case_transition(actor=None, case_id=case.pk, action="start_services")
+        services.plan_write(actor=SYSTEM, case_id=case.pk, goals=f"goals, version {n + 1}", actions=[
+            {"description": f"action {a}", "due_on": TODAY + dt.timedelta(a)} for a in range(3)],
+            expected_version=version(case))
+    _move(case, "agree_plan")
+    _move(case, "start_services")
     return case
+
+
+def _move(case: Case, action: str, **kw: str) -> None:
+    """Take `action` on the case, as the system, from its current version."""
+    services.case_transition(actor=SYSTEM, case_id=case.pk, action=action, expected_version=version(case), **kw)
 
 
 def _refer(case: Case, n: int = 1) -> None:
     for i in range(n):
-        services.referral_create(actor=None, case_id=case.pk, kind=Referral.Kind.SOCIAL_SERVICE,
+        services.referral_create(actor=SYSTEM, case_id=case.pk, kind=Referral.Kind.SOCIAL_SERVICE,
                                  service=f"service {i}", referred_on=TODAY - dt.timedelta(30))
 
 
 def _in_follow_up(counsellor) -> Case:
     """A case that ended in work, its first follow-up due last week (the placement was in the past)."""
     case = _to(_open(counsellor), State.IN_SERVICES)
-    employer = employment.employer_register(actor=None, tax_id=f"2{case.pk:08d}", name="შპს საცხობი",
-                                            unit=case.unit)
-    services.placement_record(actor=None, case_id=case.pk, started_on=TODAY, employer=employer)
-    services.case_transition(actor=None, case_id=case.pk, action="record_outcome", outcome=Outcome.EMPLOYED)
-    services.case_transition(actor=None, case_id=case.pk, action="start_follow_up")
+    employer = employment.employer_register(actor=SYSTEM, tax_id=f"2{case.pk:08d}", name="შპს საცხობი",
+                                            unit_id=case.unit_id)
+    services.placement_record(actor=SYSTEM, case_id=case.pk, started_on=TODAY, employer_id=employer.pk)
+    _move(case, "record_outcome", outcome=Outcome.EMPLOYED)
+    _move(case, "start_follow_up")
     FollowUp.objects.filter(case=case, months=3).update(due_on=TODAY - dt.timedelta(7))  # as if months had passed
     return case
 
@@ -146,8 +154,8 @@ def test_unit_case_list_is_constant_and_pages_by_keyset(staff, counsellor):
 
 def test_case_list_filters(staff, counsellor):
     closed = _open(staff["counsellor"])
-    services.case_transition(actor=None, case_id=closed.pk, action="end_early", outcome=Outcome.WITHDRAWN)
-    services.case_transition(actor=None, case_id=closed.pk, action="close_without_follow_up")
+    _move(closed, "end_early", outcome=Outcome.WITHDRAWN)
+    _move(closed, "close_without_follow_up")
     registered = _open(staff["counsellor"])
     assessed = _to(_open(staff["counsellor"]), State.ASSESSED)
 
@@ -169,8 +177,8 @@ def test_case_page_is_constant_however_long_the_history(staff, counsellor):
     oldest = Referral.objects.filter(case=long).order_by("pk").first()
     Referral.objects.filter(case=long).exclude(pk=oldest.pk).update(status=Referral.Status.REJECTED, outcome_on=TODAY)
     for n in range(4):
-        services.group_session_hold(actor=staff["counsellor"], unit=long.unit, topic=f"topic {n}", held_on=TODAY,
-                                    invited=[long.pk], attended=[long.pk])
+        services.group_session_hold(actor=staff["counsellor"], unit_id=long.unit_id, topic=f"topic {n}",
+                                    held_on=TODAY, invited=[long.pk], attended=[long.pk])
     many, page = _get(counsellor, reverse("casework:case", args=[long.pk]))
     assert many == few
     assert "and 5 earlier sessions" in page and "and 4 earlier referrals" in page
@@ -184,12 +192,13 @@ def test_long_forms_come_when_opened(staff, counsellor):
     url = reverse("casework:case_form", args=[case.pk, "referral"])
     page = _get(counsellor, reverse("casework:case", args=[case.pk]))[1]
     assert f'hx-get="{url}"' in page and 'name="r-vacancy"' not in page
-    employer = employment.employer_register(actor=None, tax_id="204567890", name="შპს საცხობი", unit=case.unit)
+    employer = employment.employer_register(actor=SYSTEM, tax_id="204567890", name="შპს საცხობი",
+                                            unit_id=case.unit_id)
 
     def vacancies(n: int) -> None:
         for i in range(n):
-            employment.vacancy_open(actor=None, employer=employer, occupation_code="5120", title=f"Cook {i}",
-                                    opened_on=TODAY, municipality=case.unit.municipality)
+            employment.vacancy_open(actor=SYSTEM, employer_id=employer.pk, occupation_code="5120", title=f"Cook {i}",
+                                    opened_on=TODAY, municipality_code=case.unit.municipality.code)
 
     vacancies(1)
     few, fragment = _get(counsellor, url, HX_Request="true")

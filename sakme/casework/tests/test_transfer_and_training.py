@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sakme.accounts.actors import SYSTEM
 from sakme.audit.models import AccessEvent, AuditEvent
 from sakme.casework import services
 from sakme.casework.models import Case, Outcome, Referral, State
@@ -18,15 +19,15 @@ from sakme.common.errors import DomainError
 from sakme.employment import services as employment
 from sakme.employment.models import JobSeeker, TrainingIntake, TrainingProgramme, TrainingProvider
 from sakme.geo.models import Municipality, TerritorialUnit
-from sakme.tests.factories import UserFactory, person, post, sign_in
+from sakme.tests.factories import UserFactory, person, post, row_version, sign_in, version
 
 TODAY = dt.date.today()
 
 
 def _case(unit: str = "TB-1", state: str = State.REGISTERED) -> Case:
-    seeker = employment.job_seeker_register(actor=None, person=person(unit=unit), registered_on=TODAY,
+    seeker = employment.job_seeker_register(actor=SYSTEM, person=person(unit=unit), registered_on=TODAY,
                                             unit=TerritorialUnit.objects.get(code=unit))
-    case = services.case_open(actor=None, job_seeker=seeker, opened_on=TODAY)
+    case = services.case_open(actor=SYSTEM, job_seeker_id=seeker.pk, opened_on=TODAY)
     if state != State.REGISTERED:
         Case.objects.filter(pk=case.pk).update(state=state)
         case.refresh_from_db()
@@ -74,8 +75,8 @@ def test_transfer_refusals(staff, counsellor):
     stale = counsellor.post(url, {"version": case.version + 1, "to_unit": batumi.pk, "reason": "moved"})
     assert "Someone else changed this case" in stale.content.decode()
     with pytest.raises(DomainError, match="another unit"):
-        services.case_transfer(actor=staff["counsellor"], case_id=case.pk, to_unit=TerritorialUnit.objects.get(pk=own),
-                               reason="x")
+        services.case_transfer(actor=staff["counsellor"], case_id=case.pk, to_unit_id=own, reason="x",
+                               expected_version=version(case))
     assert sign_in(Client(), staff["employer_relations"]).get(url).status_code == 403
     other = _case(unit="KA-TEL")
     assert counsellor.get(reverse("casework:transfer", args=[other.pk])).status_code == 404
@@ -102,24 +103,25 @@ def test_referral_to_a_programme_takes_a_place_until_the_intake_is_full(staff):
     cases = [_case(state=State.IN_SERVICES) for _ in range(3)]
     for case in cases[:2]:
         services.referral_create(actor=staff["counsellor"], case_id=case.pk, kind=Referral.Kind.TRAINING,
-                                 programme=programme, referred_on=TODAY)
+                                 programme_id=programme.pk, referred_on=TODAY)
     with pytest.raises(DomainError, match="full"):
         services.referral_create(actor=staff["counsellor"], case_id=cases[2].pk, kind=Referral.Kind.TRAINING,
-                                 programme=programme, referred_on=TODAY)
+                                 programme_id=programme.pk, referred_on=TODAY)
     with pytest.raises(DomainError, match="already referred"):
         services.referral_create(actor=staff["counsellor"], case_id=cases[0].pk, kind=Referral.Kind.TRAINING,
-                                 programme=programme, referred_on=TODAY)
+                                 programme_id=programme.pk, referred_on=TODAY)
     first = Referral.objects.get(case=cases[0])
-    services.referral_decide(actor=staff["counsellor"], referral_id=first.pk, status="no_show", decided_on=TODAY)
+    services.referral_decide(actor=staff["counsellor"], case_id=cases[0].pk, referral_id=first.pk, status="no_show",
+                             decided_on=TODAY, expected_version=row_version(first))
     services.referral_create(actor=staff["counsellor"], case_id=cases[2].pk, kind=Referral.Kind.TRAINING,
-                             programme=programme, referred_on=TODAY)  # the no-show gave the place back
+                             programme_id=programme.pk, referred_on=TODAY)  # the no-show gave the place back
     with pytest.raises(DomainError, match="Choose the training programme"):
         services.referral_create(actor=staff["counsellor"], case_id=cases[0].pk, kind=Referral.Kind.TRAINING,
                                  referred_on=TODAY)
     closed = _programme(title="Closed", close_in=-3)
     with pytest.raises(DomainError, match="not announced"):
         services.referral_create(actor=staff["counsellor"], case_id=cases[0].pk, kind=Referral.Kind.TRAINING,
-                                 programme=closed, referred_on=TODAY)
+                                 programme_id=closed.pk, referred_on=TODAY)
 
 
 def test_from_a_case_find_a_programme_and_refer(staff, counsellor):
@@ -170,8 +172,8 @@ def test_programme_list_runs_a_constant_number_of_queries(staff, counsellor):
         programme = _programme(title=f"P{n}", capacity=5)
         TrainingIntake.objects.create(programme=programme, applications_close_on=TODAY - dt.timedelta(30),
                                       starts_on=TODAY - dt.timedelta(20))
-        services.referral_create(actor=None, case_id=_case(state=State.IN_SERVICES).pk, kind=Referral.Kind.TRAINING,
-                                 programme=programme, referred_on=TODAY)
+        services.referral_create(actor=SYSTEM, case_id=_case(state=State.IN_SERVICES).pk, kind=Referral.Kind.TRAINING,
+                                 programme_id=programme.pk, referred_on=TODAY)
     with CaptureQueriesContext(connection) as many:
         page = counsellor.get(url, {"case": case.pk}).content.decode()
     assert len(re.findall(r'href="/cases/programmes/\d+/', page)) == 8

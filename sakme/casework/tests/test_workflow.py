@@ -10,11 +10,11 @@ from sakme.audit.models import AuditEvent
 from sakme.casework import services
 from sakme.casework.models import Case, CaseEvent, FollowUp, Outcome, Referral, State
 from sakme.casework.workflow import TRANSITIONS, TransitionRefused
-from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
+from sakme.common.errors import ConcurrentEdit, DomainError, NotFound, PermissionDenied
 from sakme.employment import services as employment
 from sakme.employment.models import TrainingProgramme, TrainingProvider
 from sakme.geo.models import TerritorialUnit
-from sakme.tests.factories import person
+from sakme.tests.factories import person, row_version, version
 
 DAY = dt.date(2025, 3, 3)
 
@@ -24,18 +24,20 @@ def case(staff):
     seeker = employment.job_seeker_register(actor=staff["counsellor"], person=person(),
                                             unit=TerritorialUnit.objects.get(code="TB-1"), registered_on=DAY,
                                             education="3", occupations=["5120"])
-    return services.case_open(actor=staff["counsellor"], job_seeker=seeker, opened_on=DAY)
+    return services.case_open(actor=staff["counsellor"], job_seeker_id=seeker.pk, opened_on=DAY)
 
 
 @pytest.fixture
 def vacancy(staff):
     employer = employment.employer_register(actor=staff["employer_relations"], tax_id="204567890",
-                                            name="შპს საცხობი", unit=TerritorialUnit.objects.get(code="TB-1"))
-    return employment.vacancy_open(actor=staff["employer_relations"], employer=employer, occupation_code="5120",
-                                   title="Cook", opened_on=DAY, municipality=employer.unit.municipality)
+                                            name="შპს საცხობი", unit_id=TerritorialUnit.objects.get(code="TB-1").pk)
+    return employment.vacancy_open(actor=staff["employer_relations"], employer_id=employer.pk, occupation_code="5120",
+                                   title="Cook", opened_on=DAY, municipality_code=employer.unit.municipality.code)
 
 
 def go(staff, case, action, **kw):
+    """The counsellor takes `action` on the case, from its current version unless `expected_version` is given."""
+    kw.setdefault("expected_version", version(case))
     return services.case_transition(actor=staff["counsellor"], case_id=case.pk, action=action, on=DAY, **kw)
 
 
@@ -43,7 +45,8 @@ def to_services(staff, case):
     services.session_record(actor=staff["counsellor"], case_id=case.pk, held_on=DAY)
     go(staff, case, "assess")
     services.plan_write(actor=staff["counsellor"], case_id=case.pk, goals="Work as a cook",
-                        actions=[{"description": "Attend the group session", "due_on": DAY}])
+                        actions=[{"description": "Attend the group session", "due_on": DAY}],
+                        expected_version=version(case))
     go(staff, case, "agree_plan")
     return go(staff, case, "start_services")
 
@@ -65,11 +68,12 @@ def test_agree_plan_needs_a_plan_with_an_action(staff, case):
     go(staff, case, "assess")
     with pytest.raises(TransitionRefused, match="plan"):
         go(staff, case, "agree_plan")
-    services.plan_write(actor=staff["counsellor"], case_id=case.pk, goals="g", actions=[])
+    services.plan_write(actor=staff["counsellor"], case_id=case.pk, goals="g", actions=[],
+                        expected_version=version(case))
     with pytest.raises(TransitionRefused, match="at least one action"):
         go(staff, case, "agree_plan")
     services.plan_write(actor=staff["counsellor"], case_id=case.pk, goals="g",
-                        actions=[{"description": "CV", "due_on": DAY}])
+                        actions=[{"description": "CV", "due_on": DAY}], expected_version=version(case))
     assert go(staff, case, "agree_plan").state == State.PLAN_AGREED
     assert case.plans.count() == 2  # versions are kept
 
@@ -87,10 +91,10 @@ def test_employed_needs_a_placement_then_follow_ups_then_close(staff, case, vaca
     with pytest.raises(TransitionRefused, match="placement"):
         go(staff, case, "record_outcome", outcome=Outcome.EMPLOYED)
     referral = services.referral_create(actor=staff["counsellor"], case_id=case.pk, kind=Referral.Kind.VACANCY,
-                                        vacancy=vacancy, referred_on=DAY, consent_on=DAY)
-    services.referral_decide(actor=staff["employer_relations"], referral_id=referral.pk, status="accepted",
-                             decided_on=DAY)
-    services.placement_record(actor=staff["counsellor"], case_id=case.pk, vacancy=vacancy, started_on=DAY)
+                                        vacancy_id=vacancy.pk, referred_on=DAY, consent=True)
+    services.referral_decide(actor=staff["employer_relations"], case_id=case.pk, referral_id=referral.pk,
+                             status="accepted", decided_on=DAY, expected_version=row_version(referral))
+    services.placement_record(actor=staff["counsellor"], case_id=case.pk, vacancy_id=vacancy.pk, started_on=DAY)
     case = go(staff, case, "record_outcome", outcome=Outcome.EMPLOYED)
     assert case.state == State.OUTCOME and case.outcome == Outcome.EMPLOYED
     with pytest.raises(TransitionRefused, match="follow"):
@@ -101,8 +105,9 @@ def test_employed_needs_a_placement_then_follow_ups_then_close(staff, case, vaca
     with pytest.raises(TransitionRefused, match="every follow-up"):
         go(staff, case, "close")
     for follow_up in FollowUp.objects.filter(case=case):
-        services.follow_up_record(actor=staff["counsellor"], follow_up_id=follow_up.pk, done_on=follow_up.due_on,
-                                  still_in_work_or_training=True)
+        services.follow_up_record(actor=staff["counsellor"], case_id=case.pk, follow_up_id=follow_up.pk,
+                                  done_on=follow_up.due_on, still_in_work_or_training=True,
+                                  expected_version=follow_up.version)
     case = go(staff, case, "close")
     assert case.state == State.CLOSED and case.closed_on == DAY
     assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True)) == [
@@ -120,8 +125,9 @@ def test_in_training_needs_an_accepted_training_referral(staff, case):
     with pytest.raises(TransitionRefused, match="training"):
         go(staff, case, "record_outcome", outcome=Outcome.IN_TRAINING)
     referral = services.referral_create(actor=staff["counsellor"], case_id=case.pk, kind=Referral.Kind.TRAINING,
-                                        programme=programme, referred_on=DAY)
-    services.referral_decide(actor=staff["counsellor"], referral_id=referral.pk, status="accepted", decided_on=DAY)
+                                        programme_id=programme.pk, referred_on=DAY)
+    services.referral_decide(actor=staff["counsellor"], case_id=case.pk, referral_id=referral.pk, status="accepted",
+                             decided_on=DAY, expected_version=row_version(referral))
     assert go(staff, case, "record_outcome", outcome=Outcome.IN_TRAINING).outcome == Outcome.IN_TRAINING
 
 
@@ -146,11 +152,12 @@ def test_transfer_continues_at_the_other_unit(staff, case):
     services.session_record(actor=staff["counsellor"], case_id=case.pk, held_on=DAY)
     go(staff, case, "assess")
     successor = services.case_transfer(actor=staff["counsellor"], case_id=case.pk, reason="moved",
-                                       to_unit=TerritorialUnit.objects.get(code="KA-TEL"))
+                                       to_unit_id=TerritorialUnit.objects.get(code="KA-TEL").pk,
+                                       expected_version=version(case))
     old = Case.objects.get(pk=case.pk)
     assert (old.state, old.outcome) == (State.CLOSED, Outcome.TRANSFERRED)
     assert (successor.state, successor.unit.code, successor.transferred_from_id) == (State.ASSESSED, "KA-TEL", old.pk)
-    with pytest.raises(PermissionDenied):  # the counsellor of TB-1 cannot work on KA-TEL's case
+    with pytest.raises(NotFound):  # the counsellor of TB-1 cannot work on KA-TEL's case: to them it does not exist
         go(staff, successor, "agree_plan")
 
 
@@ -170,17 +177,17 @@ def test_roles_and_units_are_checked(staff, case):
     with pytest.raises(PermissionDenied):
         services.session_record(actor=staff["regional_coordinator"], case_id=case.pk, held_on=DAY)
     with pytest.raises(DomainError, match="already has an open case"):
-        services.case_open(actor=staff["counsellor"], job_seeker=case.job_seeker)
+        services.case_open(actor=staff["counsellor"], job_seeker_id=case.job_seeker_id)
 
 
 def test_group_session_counts_attendance_per_person(staff, case):
-    other = services.case_open(actor=staff["counsellor"], job_seeker=employment.job_seeker_register(
-        actor=staff["counsellor"], person=person(given="ანა"), unit=case.unit, registered_on=DAY))
-    session = services.group_session_hold(actor=staff["counsellor"], unit=case.unit, topic="CV writing",
+    other = services.case_open(actor=staff["counsellor"], job_seeker_id=employment.job_seeker_register(
+        actor=staff["counsellor"], person=person(given="ანა"), unit=case.unit, registered_on=DAY).pk)
+    session = services.group_session_hold(actor=staff["counsellor"], unit_id=case.unit_id, topic="CV writing",
                                           held_on=DAY, invited=[case.pk, other.pk], attended=[case.pk])
     assert sorted(session.participants.values_list("case_id", "attended")) == [(case.pk, True), (other.pk, False)]
     with pytest.raises(DomainError, match="invited"):
-        services.group_session_hold(actor=staff["counsellor"], unit=case.unit, topic="x", held_on=DAY,
+        services.group_session_hold(actor=staff["counsellor"], unit_id=case.unit_id, topic="x", held_on=DAY,
                                     invited=[case.pk], attended=[other.pk])
 
 
@@ -188,7 +195,7 @@ def test_a_vacancy_referral_needs_consent(staff, case, vacancy):
     case = to_services(staff, case)
     with pytest.raises(DomainError, match="agree"):
         services.referral_create(actor=staff["counsellor"], case_id=case.pk, kind=Referral.Kind.VACANCY,
-                                 vacancy=vacancy, referred_on=DAY)
+                                 vacancy_id=vacancy.pk, referred_on=DAY)
 
 
 @pytest.mark.parametrize("day,months,due", [

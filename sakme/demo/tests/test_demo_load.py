@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from sakme.casework.models import Case, Outcome, State
+from sakme.casework.models import Case, Outcome, State, SupportedEmployment
+from sakme.casework.workflow import TRANSITIONS
 from sakme.demo.casework import demo_cases_load
 from sakme.demo.services import demo_population_load, demo_users_create
 from sakme.demo.training import demo_training_load
@@ -19,6 +20,7 @@ def demo(territory, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     demo_population_load(persons=800, seed=3, log=lambda *_: None)
     demo_users_create()
+    demo_training_load(seed=3)
     return demo_cases_load(cases=300, seed=3)
 
 
@@ -35,6 +37,32 @@ def test_population_users_and_cases(demo):
         assert case.sessions.exists()
     assert Case.objects.exclude(state=State.CLOSED).filter(counsellor__username="counsellor").exists()
     assert demo_cases_load(cases=300, seed=3) == 0  # loading again keeps what is there
+
+
+def test_histories_follow_the_workflow_table_on_dates_in_order(demo):
+    """Every step of every history is a transition of the table from the state the step before left, and what its
+    guard asks for was recorded first, on an earlier or the same day."""
+    for case in Case.objects.prefetch_related("events", "referrals__vacancy", "placements", "sessions"):
+        state = State.REGISTERED
+        for event in sorted(case.events.all(), key=lambda e: e.pk)[1:]:
+            transition = TRANSITIONS[event.action]
+            assert state in transition.sources and event.to_state == transition.target, (case.pk, event.action)
+            state = event.to_state
+        assert state == case.state, case.pk
+        for referral in case.referrals.all():
+            assert referral.referred_on >= case.opened_on
+            if referral.vacancy is not None:  # no candidate before the vacancy opened
+                assert referral.referred_on >= referral.vacancy.opened_on, (case.pk, referral.pk)
+        if case.outcome == Outcome.IN_TRAINING:
+            assert case.referrals.filter(kind="training", status="accepted").exists(), case.pk
+        if case.outcome == Outcome.EMPLOYED:
+            assert case.placements.exists(), case.pk
+        if case.state not in (State.REGISTERED,) and case.events.filter(action="assess").exists():
+            assert case.sessions.exists(), case.pk
+    assert Case.objects.filter(outcome=Outcome.IN_TRAINING).exists()
+    assert Case.objects.filter(events__action="end_early").exists()
+    pathways = SupportedEmployment.objects.select_related("case__job_seeker__person")
+    assert pathways.exists() and all(p.case.job_seeker.person.disability_status for p in pathways)
 
 
 def test_training_programmes_with_intakes_to_refer_to(territory):

@@ -11,19 +11,20 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sakme.accounts.actors import SYSTEM
 from sakme.audit.models import AccessEvent, AuditEvent
 from sakme.common.errors import ConcurrentEdit, DomainError, PermissionDenied
 from sakme.employment import services
 from sakme.employment.models import JobSeeker, WorkHistoryEntry
 from sakme.geo.models import TerritorialUnit
-from sakme.tests.factories import person, sign_in
+from sakme.tests.factories import person, row_version, sign_in
 
 DAY = dt.date(2025, 3, 3)
 
 
 @pytest.fixture
 def seeker(territory):
-    return services.job_seeker_register(actor=None, person=person(disability_status="moderate"),
+    return services.job_seeker_register(actor=SYSTEM, person=person(disability_status="moderate"),
                                         unit=TerritorialUnit.objects.get(code="TB-1"), registered_on=DAY,
                                         occupations=["5120"], consent_data_processing_on=DAY)
 
@@ -152,12 +153,12 @@ def test_occupation_picker_finds_by_code_and_by_title_in_either_language(counsel
 
 def test_profile_page_queries_do_not_grow_with_the_work_history(staff, counsellor, seeker):
     url = reverse("employment:job_seeker", args=[seeker.pk])
-    services.work_history_add(actor=None, job_seeker_id=seeker.pk, occupation_code="5120")
+    services.work_history_add(actor=SYSTEM, job_seeker_id=seeker.pk, occupation_code="5120")
     with CaptureQueriesContext(connection) as few:
         counsellor.get(url)
     for code in ("5131", "9112", "7212", "8322"):
-        services.work_history_add(actor=None, job_seeker_id=seeker.pk, occupation_code=code, employer_name=code)
-    services.job_seeker_update(actor=None, job_seeker_id=seeker.pk, expected_version=None,
+        services.work_history_add(actor=SYSTEM, job_seeker_id=seeker.pk, occupation_code=code, employer_name=code)
+    services.job_seeker_update(actor=SYSTEM, job_seeker_id=seeker.pk, expected_version=row_version(seeker),
                                occupations_sought=["5120", "5131", "9112"],
                                preferred_municipalities=["tbilisi", "rustavi"])
     with CaptureQueriesContext(connection) as many:

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from sakme.accounts.actors import SYSTEM
 from sakme.employment import services
 from sakme.employment.models import JobSeeker, WorkHistoryEntry
 from sakme.geo.models import TerritorialUnit
@@ -17,7 +18,7 @@ SHOTS = os.environ.get("SAKME_SCREENSHOTS", "")
 
 
 def test_picking_occupations_and_adding_a_job_by_keyboard(browser, live_server, staff):
-    seeker = services.job_seeker_register(actor=None, person=person(), registered_on=dt.date(2025, 3, 3),
+    seeker = services.job_seeker_register(actor=SYSTEM, person=person(), registered_on=dt.date(2025, 3, 3),
                                           unit=TerritorialUnit.objects.get(code="TB-1"), occupations=["9112"])
     context = browser.new_context(locale="en-GB", viewport={"width": 820, "height": 1180}, has_touch=True)
     page = context.new_page()

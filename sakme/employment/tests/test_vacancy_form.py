@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
+from sakme.accounts.actors import SYSTEM
 from sakme.employment import services
 from sakme.employment.models import Vacancy
 from sakme.geo.models import Municipality, TerritorialUnit
@@ -12,8 +13,8 @@ from sakme.tests.factories import sign_in
 
 
 def test_vacancy_intake_with_the_occupation_picker(staff):
-    employer = services.employer_register(actor=None, tax_id="204000001", name="Hotel",
-                                          unit=TerritorialUnit.objects.get(code="TB-1"))
+    employer = services.employer_register(actor=SYSTEM, tax_id="204000001", name="Hotel",
+                                          unit_id=TerritorialUnit.objects.get(code="TB-1").pk)
     client = sign_in(Client(), staff["employer_relations"])
     url = reverse("employment:employer", args=[employer.pk])
     page = client.get(url).content.decode()

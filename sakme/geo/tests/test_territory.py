@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sakme.accounts.actors import SYSTEM
 from sakme.geo.models import Municipality, Region, TerritorialUnit, Training
 from sakme.geo.selectors import units_with_model_on
 from sakme.geo.services import territory_load
@@ -30,7 +31,7 @@ def test_indicator_baseline_2017_and_target_met_2019(territory):
 
 def test_loading_twice_changes_nothing(territory):
     before = list(TerritorialUnit.objects.order_by("code").values_list("code", "name_ka", "municipality__code"))
-    territory_load(actor=None)
+    territory_load(actor=SYSTEM)
     after = list(TerritorialUnit.objects.order_by("code").values_list("code", "name_ka", "municipality__code"))
     assert before == after and len(after) == 70
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sakme.accounts.actors import SYSTEM
 from sakme.demo.generator import generate
 from sakme.registry import services as registry
 from sakme.registry.importing.mapping import load_mapping_file
@@ -36,7 +37,7 @@ def disjoint(tmp_path_factory) -> dict[str, Path]:
 
 
 def import_file(path: Path, source: str) -> ImportBatch:
-    batch = registry.import_file(actor=None, source_code=source, path=path,
+    batch = registry.import_file(actor=SYSTEM, source_code=source, path=path,
                                  mapping=load_mapping_file(MAPPINGS / f"{source}.toml"), all_or_nothing=False)
     assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
     return batch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sakme.accounts.actors import SYSTEM
 from sakme.common.georgian import fold
 from sakme.linkage import services
 from sakme.linkage.models import CandidatePair, Cluster, LinkageModel, LinkRun
@@ -14,10 +15,10 @@ from sakme.linkage.tests.conftest import import_file, rewrite
 def test_sources_with_no_person_in_common(territory, disjoint):
     import_file(disjoint["ssa"], "ssa")
     import_file(disjoint["worknet"], "worknet")
-    run = services.link_run(actor=None, sources=["ssa", "worknet"])
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     assert run.status == LinkRun.Status.SUCCEEDED, run.message
     assert LinkageModel.objects.get().prior < 1e-4
-    figures = services.link_evaluate(actor=None, truth=disjoint["truth"]).figures["truth"]
+    figures = services.link_evaluate(actor=SYSTEM, truth=disjoint["truth"]).figures["truth"]
     assert figures["truth_pairs"] == 0
     links = figures["links"]
     # Nothing is true, so recall cannot be computed; every link made would be a false one, and is counted.
@@ -29,14 +30,14 @@ def test_sources_with_no_person_in_common(territory, disjoint):
 def test_all_personal_numbers_missing(territory, generated, tmp_path):
     import_file(generated["ssa"], "ssa")
     import_file(rewrite(generated["worknet"], tmp_path / "no-numbers.csv", blank=("personal_id",)), "worknet")
-    run = services.link_run(actor=None, sources=["ssa", "worknet"])
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     assert run.status == LinkRun.Status.SUCCEEDED, run.message
     model = LinkageModel.objects.get()
     # No shared personal number: the prior comes from names and birth date, and the personal number round of EM
     # is skipped rather than trained on nothing.
     assert "given_key" in model.training["rule"]
     assert model.training["em_rounds"][0] == {"rule": "personal number", "pairs": 0, "skipped": True}
-    links = services.link_evaluate(actor=None, truth=generated["truth"]).figures["truth"]["links"]
+    links = services.link_evaluate(actor=SYSTEM, truth=generated["truth"]).figures["truth"]["links"]
     assert links["precision"] >= 0.95 and links["recall"] >= 0.8
 
 
@@ -51,17 +52,17 @@ def test_georgian_script_against_latin_letters():
 
 def test_one_source_empty(territory, generated):
     import_file(generated["ssa"], "ssa")
-    run = services.link_run(actor=None, sources=["ssa", "worknet"])
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     assert run.status == LinkRun.Status.REFUSED
     assert "worknet" in run.message and "Import them first" in run.message
     assert not LinkageModel.objects.exists() and not CandidatePair.objects.exists()
-    figures = services.link_evaluate(actor=None, truth=generated["truth"]).figures["truth"]
+    figures = services.link_evaluate(actor=SYSTEM, truth=generated["truth"]).figures["truth"]
     assert figures["truth_pairs_not_in_database"] == 210 and figures["links"]["recall"] is None
 
 
 def test_a_run_that_would_make_too_many_pairs_is_refused(both, settings):
     settings.SAKME_LINKAGE_MAX_PAIRS = 1000
-    run = services.link_run(actor=None, sources=["ssa", "worknet"])
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     assert run.status == LinkRun.Status.REFUSED
     # The message names the widest rule, its largest block and what to do.
     assert "SAKME_LINKAGE_MAX_PAIRS" in run.message and "Tighten that rule" in run.message
@@ -74,7 +75,7 @@ def test_the_spark_engine_without_pyspark_is_refused_with_what_to_install(db):
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        run = services.link_run(actor=None, sources=["ssa", "worknet"], engine="spark")
+        run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"], engine="spark")
         assert run.status == LinkRun.Status.REFUSED and "sakme[spark]" in run.message
     else:
         pytest.skip("pyspark is installed: test_spark runs the engine")

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from sakme.accounts.actors import SYSTEM
 from sakme.audit.models import AccessEvent, AuditEvent
 from sakme.linkage import services
 from sakme.linkage.models import CandidatePair, Cluster, ClusterMember, LinkageModel, LinkRun
@@ -20,7 +21,7 @@ from sakme.tests.factories import sign_in
 
 
 def test_a_run_links_the_sources_and_the_figures_are_sane(both, generated, staff):
-    run = services.link_run(actor=None, sources=["ssa", "worknet"])
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     assert run.status == LinkRun.Status.SUCCEEDED, run.message
     assert (run.counts["records_ssa"], run.counts["records_worknet"]) == (3000, 300)
     model = LinkageModel.objects.get(active=True)
@@ -42,7 +43,7 @@ def test_a_run_links_the_sources_and_the_figures_are_sane(both, generated, staff
     assert AuditEvent.objects.filter(action="linkage.model.train").count() == 1
 
     # The same model is reused by the next run (no new version) and gives the same links.
-    again = services.link_run(actor=None, sources=["ssa", "worknet"])
+    again = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     assert again.model_id == model.pk and LinkageModel.objects.count() == 1
     assert again.counts["auto_accepted"] == run.counts["auto_accepted"]
 
@@ -73,13 +74,13 @@ def test_an_import_batch_is_linked_incrementally(territory, generated, tmp_path)
     import_file(generated["ssa"], "ssa")
     # The generator writes the job seekers who are in the SSA file first: the batch holds 50 of them.
     import_file(rewrite(generated["worknet"], tmp_path / "first.csv", rows=slice(50, None)), "worknet")
-    full = services.link_run(actor=None, sources=["ssa", "worknet"])
+    full = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     assert full.status == LinkRun.Status.SUCCEEDED, full.message
     linked_before = ClusterMember.objects.filter(record__source__code="worknet").count()
 
     batch = import_file(rewrite(generated["worknet"], tmp_path / "rest.csv", rows=slice(0, 50)), "worknet")
     started = time.perf_counter()
-    run = services.link_batch(actor=None, batch_id=batch.pk)
+    run = services.link_batch(actor=SYSTEM, batch_id=batch.pk)
     seconds = time.perf_counter() - started
     assert run.status == LinkRun.Status.SUCCEEDED, run.message
     assert run.counts["new_records_ssa+worknet"] == 50  # only the batch was read and prepared
@@ -88,7 +89,7 @@ def test_an_import_batch_is_linked_incrementally(territory, generated, tmp_path)
     linked_new = ClusterMember.objects.filter(record_id__in=new_ids).count()
     assert linked_new >= 45
     assert ClusterMember.objects.filter(record__source__code="worknet").count() == linked_before + linked_new
-    figures = services.link_evaluate(actor=None, truth=generated["truth"]).figures["truth"]["links"]
+    figures = services.link_evaluate(actor=SYSTEM, truth=generated["truth"]).figures["truth"]["links"]
     assert figures["precision"] >= 0.98 and figures["recall"] >= 0.95
 
 
@@ -99,7 +100,7 @@ def test_deduplicating_one_source(territory, generated, tmp_path):
     text = path.read_text(encoding="utf-8").replace("WN", "WX")
     path.write_text(text, encoding="utf-8")
     import_file(path, "worknet")
-    run = services.link_dedupe(actor=None, source="worknet")
+    run = services.link_dedupe(actor=SYSTEM, source="worknet")
     assert run.status == LinkRun.Status.SUCCEEDED, run.message
     model = LinkageModel.objects.get(scope="worknet")
     assert model.link_type == "dedupe_only"

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from sakme.accounts.actors import SYSTEM
 from sakme.linkage import services
 from sakme.linkage.models import CandidatePair, ClusterMember, LinkRun
 from sakme.tests.factories import sign_in
@@ -21,10 +22,10 @@ def test_a_steward_settles_ten_pairs_with_the_keyboard(page, live_server, both, 
                                                        settings):
     settings.SAKME_LINKAGE_UPPER = 0.9999999999  # see test_review.reviewed: leaves some twenty pairs for review
     settings.SAKME_LINKAGE_LOWER = 0.0001
-    run = services.link_run(actor=None, sources=["ssa", "worknet"])
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     assert run.status == LinkRun.Status.SUCCEEDED, run.message
     truth = {tuple(line.split(",")) for line in generated["truth"].read_text().split()[1:]}
-    before = services.link_evaluate(actor=None, truth=generated["truth"]).figures["truth"]["links"]
+    before = services.link_evaluate(actor=SYSTEM, truth=generated["truth"]).figures["truth"]["links"]
 
     # The steward's session, second factor passed, handed to the browser.
     client = sign_in(Client(), staff["data_steward"])
@@ -61,7 +62,7 @@ def test_a_steward_settles_ten_pairs_with_the_keyboard(page, live_server, both, 
     page.goto(f"{live_server.url}/linkage/review/")
     expect(page.locator("#labels-count")).to_have_text("10")
     expect(page.locator("#count-accepted")).to_have_text(str(len(accepted)))
-    after = services.link_evaluate(actor=None, truth=generated["truth"]).figures["truth"]["links"]
+    after = services.link_evaluate(actor=SYSTEM, truth=generated["truth"]).figures["truth"]["links"]
     assert after["true_positives"] == before["true_positives"] + len(accepted)
     assert after["recall"] > before["recall"]
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from sakme.accounts.actors import SYSTEM
 from sakme.audit.models import AuditEvent
 from sakme.linkage import services
 from sakme.linkage.models import LinkRun
@@ -16,7 +17,7 @@ from sakme.tests.factories import sign_in
 
 def _run(status: str, *, silent_minutes: float | None, phase: str = "scoring") -> LinkRun:
     """A run as a worker leaves it: started, last progress `silent_minutes` ago (None: never reported)."""
-    run = services.link_run_create(actor=None, kind=LinkRun.Kind.RUN, sources=["ssa", "worknet"])
+    run = services.link_run_create(actor=SYSTEM, kind=LinkRun.Kind.RUN, sources=["ssa", "worknet"])
     started = timezone.now() - timedelta(minutes=(silent_minutes or 0) + 5)
     progress_at = None if silent_minutes is None else timezone.now() - timedelta(minutes=silent_minutes)
     LinkRun.objects.filter(pk=run.pk).update(status=status, started_at=started, progress_at=progress_at, phase=phase,
@@ -48,7 +49,7 @@ def test_only_runs_still_running_and_silent_for_long_are_marked_interrupted(terr
 def test_a_run_reports_progress_as_it_goes(both, settings):
     settings.SAKME_LINKAGE_STALE_AFTER = 0  # any silence at all would count, were the run not finished
     before = timezone.now()
-    run = services.link_run(actor=None, sources=["ssa", "worknet"])
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"])
     run.refresh_from_db()
     assert run.status == LinkRun.Status.SUCCEEDED, run.message
     assert before <= run.started_at <= run.progress_at <= run.finished_at

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sakme.accounts.actors import SYSTEM
 from sakme.linkage import services
 from sakme.linkage.models import CandidatePair, Cluster, LinkageModel, LinkRun
 
@@ -16,13 +17,13 @@ def _links() -> dict[tuple[int, int], float]:
 
 
 def test_the_spark_engine_links_a_small_pair_of_sources_as_duckdb_does(both, generated, settings):
-    run = services.link_run(actor=None, sources=["ssa", "worknet"], engine="spark")
+    run = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"], engine="spark")
     assert run.status == LinkRun.Status.SUCCEEDED, run.message
     model = LinkageModel.objects.get(active=True)
     assert run.engine == "spark" and model.splink_model["sql_dialect"] == "spark" and run.model_id == model.pk
     assert model.training["em_rounds"] and 0 < model.prior < 0.01
     assert Cluster.objects.count() == run.counts["clusters"] > 150
-    figures = services.link_evaluate(actor=None, truth=generated["truth"]).figures["truth"]
+    figures = services.link_evaluate(actor=SYSTEM, truth=generated["truth"]).figures["truth"]
     assert figures["truth_pairs"] == 210
     assert figures["links"]["precision"] >= 0.98 and figures["links"]["recall"] >= 0.95
     on_spark = _links()
@@ -31,7 +32,7 @@ def test_the_spark_engine_links_a_small_pair_of_sources_as_duckdb_does(both, gen
 
     # The model trained on Spark scores on DuckDB (its SQL rewritten for the engine): the same links, the same
     # probabilities, so either engine can take over a scope.
-    again = services.link_run(actor=None, sources=["ssa", "worknet"], engine="duckdb")
+    again = services.link_run(actor=SYSTEM, sources=["ssa", "worknet"], engine="duckdb")
     assert again.status == LinkRun.Status.SUCCEEDED, again.message
     assert again.model_id == model.pk and LinkageModel.objects.count() == 1
     on_duckdb = _links()

@@ -55,15 +55,16 @@ def _check(columns: dict[str, str], lenient: set[str]) -> None:
     unknown = sorted(set(columns.values()) - set(PERSON_FIELDS))
     if unknown:
         raise DomainError(_("Unknown field(s) in the mapping: %(f)s. Known fields: %(k)s.")
-                          % {"f": ", ".join(unknown), "k": ", ".join(PERSON_FIELDS)})
+                          % {"f": ", ".join(unknown), "k": ", ".join(PERSON_FIELDS)}, code="mapping_invalid")
     targets = list(columns.values())
     twice = sorted({t for t in targets if targets.count(t) > 1})
     if twice:
-        raise DomainError(_("Two columns map to the same field: %(f)s.") % {"f": ", ".join(twice)})
+        raise DomainError(_("Two columns map to the same field: %(f)s.") % {"f": ", ".join(twice)},
+                          code="mapping_invalid")
     bad = sorted(lenient - set(LENIENT_FIELDS))
     if bad:
         raise DomainError(_("These fields cannot be lenient: %(f)s. Lenient fields: %(k)s.")
-                          % {"f": ", ".join(bad), "k": ", ".join(LENIENT_FIELDS)})
+                          % {"f": ", ".join(bad), "k": ", ".join(LENIENT_FIELDS)}, code="mapping_invalid")
 
 
 def parse_map_option(text: str) -> Mapping:
@@ -72,7 +73,8 @@ def parse_map_option(text: str) -> Mapping:
     for part in filter(None, (p.strip() for p in text.split(","))):
         column, sep, target = part.partition("=")
         if not sep or not column.strip() or not target.strip():
-            raise DomainError(_("Mapping entry “%(p)s” is not of the form column=field.") % {"p": part})
+            raise DomainError(_("Mapping entry “%(p)s” is not of the form column=field.") % {"p": part},
+                              code="mapping_invalid")
         columns[column_key(column)] = target.strip()
     _check(columns, set())
     return Mapping(columns=columns)
@@ -83,7 +85,8 @@ def load_mapping_file(path: Path) -> Mapping:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DomainError(_("Mapping file %(p)s cannot be read: %(e)s") % {"p": path.name, "e": exc}) from exc
+        raise DomainError(_("Mapping file %(p)s cannot be read: %(e)s") % {"p": path.name, "e": exc},
+                          code="mapping_invalid") from exc
     columns = {column_key(k): str(v) for k, v in (data.get("columns") or {}).items()}
     lenient = {k for k, v in (data.get("lenient") or {}).items() if v}
     _check(columns, lenient)
@@ -93,3 +96,21 @@ def load_mapping_file(path: Path) -> Mapping:
 def identity_mapping(headers: list[str]) -> Mapping:
     """When no mapping is given, columns named like sakme's fields map onto them."""
     return Mapping(columns={column_key(h): column_key(h) for h in headers if column_key(h) in PERSON_FIELDS})
+
+
+# The column mappings shipped with sakme, one TOML file each, chosen by name on the import page, the API and the
+# command line.
+MAPPINGS_DIR = Path(__file__).parents[1] / "mappings"
+
+
+def mapping_presets() -> list[str]:
+    """The names of the column mappings shipped with sakme."""
+    return [p.stem for p in sorted(MAPPINGS_DIR.glob("*.toml"))]
+
+
+def mapping_preset(name: str) -> Mapping:
+    """A shipped mapping by name (a name, never a path: anything else is refused)."""
+    if name not in mapping_presets():
+        raise DomainError(_("Unknown column mapping “%(m)s”. Known: %(k)s.")
+                          % {"m": name, "k": ", ".join(mapping_presets())}, code="unknown_mapping")
+    return load_mapping_file(MAPPINGS_DIR / f"{name}.toml")

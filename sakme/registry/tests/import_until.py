@@ -20,6 +20,7 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
+    from sakme.accounts.actors import SYSTEM
     from sakme.registry import services
     from sakme.registry.importing.mapping import load_mapping_file
     from sakme.registry.importing.progress import Progress
@@ -36,7 +37,7 @@ def main(argv: list[str]) -> None:
                 time.sleep(60)
 
     Progress.update = update  # type: ignore[method-assign]
-    batch = services.import_file(actor=None, source_code=source, path=Path(path),
+    batch = services.import_file(actor=SYSTEM, source_code=source, path=Path(path),
                                  mapping=load_mapping_file(Path(mapping)))
     print(f"finished {batch.status}", flush=True)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from sakme.accounts.actors import SYSTEM
 from sakme.audit.models import AuditEvent
 from sakme.registry import services
 from sakme.registry.importing.mapping import load_mapping_file, parse_map_option
@@ -43,7 +44,7 @@ def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ";", bom: b
 
 
 def run(path: Path, mapping=MAPPING, source: str = "ssa", **kwargs) -> ImportBatch:
-    return services.import_file(actor=None, source_code=source, path=path, mapping=mapping, **kwargs)
+    return services.import_file(actor=SYSTEM, source_code=source, path=path, mapping=mapping, **kwargs)
 
 
 def snapshot() -> tuple:

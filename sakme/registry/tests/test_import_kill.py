@@ -20,6 +20,7 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
+from sakme.accounts.actors import SYSTEM
 from sakme.demo.generator import generate
 from sakme.registry import services
 from sakme.registry.importing.mapping import load_mapping_file
@@ -37,7 +38,7 @@ pytestmark = [pytest.mark.xdist_group("kill"), pytest.mark.django_db(transaction
 @pytest.fixture(autouse=True)
 def sources(territory):
     """The source systems (gone if an earlier transactional test flushed the database)."""
-    services.source_systems_load(actor=None)
+    services.source_systems_load(actor=SYSTEM)
 
 
 def database_url() -> str:
@@ -85,7 +86,7 @@ def earlier_import(tmp_path: Path) -> dict[str, list]:
         "shefasebis_tarigi\n"
         "E1;99000000001;ნინო;ბერიძე;17.05.1990;EH1;28500;03.02.2024\n"
         "E2;99000000002;გიორგი;ბერიძე;01.11.1988;EH1;28500;03.02.2024\n", encoding="utf-8")
-    batch = services.import_file(actor=None, source_code="ssa", path=path, mapping=ssa())
+    batch = services.import_file(actor=SYSTEM, source_code="ssa", path=path, mapping=ssa())
     assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
     before = state()
     assert [len(rows) for rows in before.values()] == [2, 2, 1, 2, 1]
@@ -128,7 +129,7 @@ def after_the_kill(batch: ImportBatch, before: dict, path: Path, rows: int) -> N
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.INTERRUPTED and batch.finished_at is not None
 
-    again = services.import_file(actor=None, source_code="ssa", path=path, mapping=ssa())
+    again = services.import_file(actor=SYSTEM, source_code="ssa", path=path, mapping=ssa())
     assert again.status == ImportBatch.Status.SUCCEEDED, again.message
     assert (again.rows_total, again.created, again.error_count) == (rows, rows, 0)
     assert Person.objects.count() == 2 + rows and SourceRecord.objects.count() == 2 + rows

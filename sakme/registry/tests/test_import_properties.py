@@ -21,6 +21,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from sakme.accounts.actors import SYSTEM
 from sakme.common.georgian import fold, has_georgian, normalize, romanize
 from sakme.demo.generator import SSA_HEADER
 from sakme.geo.models import Municipality
@@ -228,7 +229,7 @@ def test_a_file_with_garbage_lands_whole_or_not_at_all(territory, tmp_path, rows
     path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
     with transaction.atomic():  # each example starts from the same registry
         before = counts()
-        batch = services.import_file(actor=None, source_code="ssa", path=path,
+        batch = services.import_file(actor=SYSTEM, source_code="ssa", path=path,
                                      mapping=load_mapping_file(MAPPINGS / "ssa.toml"))
         after = counts()
         problems = list(batch.problems.values_list("row", "column", "severity"))

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sakme.accounts.actors import SYSTEM
 from sakme.accounts.models import User
 from sakme.accounts.services import api_token_create
 
@@ -20,4 +21,4 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No user {options['username']}.")
-        self.stdout.write(api_token_create(actor=None, user=user, name=options["name"]))
+        self.stdout.write(api_token_create(actor=SYSTEM, user=user, name=options["name"]))

@@ -54,12 +54,12 @@ class Command(BaseCommand):
         self.stdout.write("reference data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         services.demo_population_load(persons=options["persons"], seed=options["seed"], log=self.stdout.write)
         credentials = services.demo_users_create()
+        programmes = demo_training_load(seed=options["seed"])  # first: cases that ended in training were referred
+        if programmes:
+            self.stdout.write(f"training programmes: {programmes}")
         made = demo_cases_load(cases=options["cases"] or options["persons"] // 10, seed=options["seed"])
         if made:
             self.stdout.write(f"case histories: {made}")
-        programmes = demo_training_load(seed=options["seed"])
-        if programmes:
-            self.stdout.write(f"training programmes: {programmes}")
         self.stdout.write(self.style.SUCCESS("\nDemo users (user name / password):"))
         for username, password in credentials.items():
             self.stdout.write(f"  {username:<22} {password}")

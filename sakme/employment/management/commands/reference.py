@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from sakme.accounts.actors import SYSTEM
 from sakme.employment.services import occupations_load
 from sakme.geo.services import territory_load
 from sakme.registry.services import source_systems_load
@@ -17,6 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["load"])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = {**territory_load(actor=None), "source_systems": source_systems_load(actor=None),
-                  "occupations": occupations_load(actor=None)}
+        counts = {**territory_load(actor=SYSTEM), "source_systems": source_systems_load(actor=SYSTEM),
+                  "occupations": occupations_load(actor=SYSTEM)}
         self.stdout.write(", ".join(f"{k} {v}" for k, v in counts.items()))

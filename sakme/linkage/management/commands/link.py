@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sakme.accounts.actors import SYSTEM
 from sakme.common.errors import DomainError
 from sakme.linkage import services
 from sakme.linkage.models import Engine, LinkRun
@@ -53,29 +54,29 @@ class Command(BaseCommand):
             raise CommandError(run.message or "The run did not finish.")
 
     def _run(self, options: dict[str, Any]) -> None:
-        self._report(services.link_run(actor=None, sources=options["sources"].split(","),
+        self._report(services.link_run(actor=SYSTEM, sources=options["sources"].split(","),
                                        retrain=options["retrain"], engine=options["engine"]))
 
     def _dedupe(self, options: dict[str, Any]) -> None:
-        self._report(services.link_dedupe(actor=None, source=options["source"], retrain=options["retrain"],
+        self._report(services.link_dedupe(actor=SYSTEM, source=options["source"], retrain=options["retrain"],
                                           engine=options["engine"]))
 
     def _batch(self, options: dict[str, Any]) -> None:
-        self._report(services.link_batch(actor=None, batch_id=options["batch"]))
+        self._report(services.link_batch(actor=SYSTEM, batch_id=options["batch"]))
 
     def _export(self, options: dict[str, Any]) -> None:
         if options["file"] == "-":
-            count = services.link_export(actor=None, out=self.stdout, statuses=options["status"])  # type: ignore[arg-type]
+            count = services.link_export(actor=SYSTEM, out=self.stdout, statuses=options["status"])  # type: ignore[arg-type]
         else:
             with open(options["file"], "w", encoding="utf-8", newline="") as out:
-                count = services.link_export(actor=None, out=out, statuses=options["status"])
+                count = services.link_export(actor=SYSTEM, out=out, statuses=options["status"])
         self.stderr.write(f"{count} pairs written")
 
     def _evaluate(self, options: dict[str, Any]) -> None:
         truth = options["truth"]
         if truth is not None and not truth.is_file():
             raise CommandError(f"{truth}: no such file.")
-        run = services.link_evaluate(actor=None, truth=truth)
+        run = services.link_evaluate(actor=SYSTEM, truth=truth)
         if options["json"]:
             self.stdout.write(json.dumps(run.figures, indent=2))
             return

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sakme.accounts.actors import SYSTEM
 from sakme.common.errors import DomainError
 from sakme.registry import services
-from sakme.registry.forms import MAPPINGS_DIR
-from sakme.registry.importing.mapping import Mapping, load_mapping_file, parse_map_option
+from sakme.registry.importing.mapping import MAPPINGS_DIR, Mapping, load_mapping_file, parse_map_option
 from sakme.registry.models import ImportBatch
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             source = options["source"] or mapping.source
             if not source:
                 raise CommandError("Give --source (e.g. --source ssa) or a mapping file that names its source.")
-            batch = services.import_file(actor=None, source_code=source, path=path, mapping=mapping,
+            batch = services.import_file(actor=SYSTEM, source_code=source, path=path, mapping=mapping,
                                          all_or_nothing=not options["partial"])
         except DomainError as exc:
             raise CommandError(str(exc)) from exc

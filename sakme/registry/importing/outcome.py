@@ -1,0 +1,36 @@
+"""What one import came to: counts, and the problems of its rows (kept up to a bound, counted all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sakme.registry.importing import fields as clean
+from sakme.registry.models import ImportProblem
+
+# Memory holds at most this many problem records; a file with more still counts them all.
+MAX_PROBLEMS_KEPT = 100_000
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: int = 0
+    warnings: int = 0
+    households: int = 0
+    enrolments: int = 0
+    problems: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+
+    def problem(self, row: int, column: str, value: Any, severity: str, message: str, expected: str = "") -> None:
+        """Count a problem of one row and keep it (cut to what the ImportProblem columns hold)."""
+        if severity == ImportProblem.Severity.ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append((row, column[:100], clean.text(value)[:300], severity, message[:300],
+                                  expected[:300]))

@@ -1,0 +1,185 @@
+"""The row stage: each row of the file cleaned into the tuple the staging table takes, and its problems.
+
+Pure: nothing here touches the database (COPY pulls rows from `staged_rows` while it runs, and a query in
+between would break it), so a row can be cleaned and checked in a test without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from sakme.registry.importing import fields as clean
+from sakme.registry.importing.lookups import Lookups
+from sakme.registry.importing.mapping import Mapping, column_key, identity_mapping
+from sakme.registry.importing.outcome import Outcome
+from sakme.registry.importing.progress import Progress
+from sakme.registry.importing.reader import FileRefused, Table
+
+Columns = dict[str, tuple[int, str]]  # field -> (cell index, header as written)
+
+
+def memoized(cleaner: clean.Cleaner, size: int = 50_000) -> clean.Cleaner:
+    """The same cleaner, remembering what it made of the text cells it has seen (names, dates and places
+    repeat thousands of times in a registry). Only clean, warning-free results are kept; memory is bounded."""
+    seen: dict[str, Any] = {}
+
+    def run(cell: Any, notes: clean.Notes, target: str) -> Any:
+        if type(cell) is str and cell in seen:
+            return seen[cell]
+        warnings = len(notes.warnings)
+        value = cleaner(cell, notes, target)
+        if type(cell) is str and len(notes.warnings) == warnings and len(seen) < size:
+            seen[cell] = value
+        return value
+
+    return run
+
+
+def locate_columns(headers: Sequence[str], mapping: Mapping, display_name: str) -> Columns:
+    """field -> (cell index, header as written); refuses files missing a required column.
+
+    Without a mapping, columns named like sakme's fields map onto them (and the mapping is filled in).
+    """
+    if not mapping.columns:
+        mapping.columns = identity_mapping(list(headers)).columns
+    found: Columns = {}
+    for index, header in enumerate(headers):
+        target = mapping.columns.get(column_key(header))
+        if target:
+            found[target] = (index, header.strip())
+    missing_names = [f for f in ("given_name", "family_name") if f not in found]
+    if "source_key" not in found and "personal_number" not in found:
+        missing_names.append("source_key / personal_number")
+    if missing_names:
+        wanted = {v: k for k, v in mapping.columns.items()}
+        described = ", ".join(f"{m} ({_('column')} “{wanted[m]}”)" if m in wanted else m for m in missing_names)
+        raise FileRefused(
+            _("%(f)s lacks the column(s) for: %(m)s. Its columns are: %(c)s.")
+            % {"f": display_name, "m": described, "c": ", ".join(h.strip() for h in headers)}
+        )
+    return found
+
+
+class RowStage:
+    """Cleans one row into the staging table's tuple (see stage.STAGE_COLUMNS), recording its problems."""
+
+    def __init__(self, *, headers: Sequence[str], columns: Columns, lookups: Lookups, outcome: Outcome,
+                 lenient: Collection[str] = (), strict_width: bool = False, iso_dates: bool = False) -> None:
+        cleaners: dict[str, clean.Cleaner] = {
+            "personal_number": clean.personal_number, "birth_date": memoized(clean.date), "sex": clean.sex,
+            "address": clean.address, "phone": clean.phone, "disability_status": clean.disability_status,
+            "household_key": clean.code, "relation_to_head": clean.relation,
+            "rating_score": memoized(clean.rating_score), "assessment_date": memoized(clean.date),
+            "enrolment_status": clean.enrolment_status, "registered_at": memoized(clean.date),
+            "source_key": clean.code, "municipality": memoized(lookups.municipality),
+            "unit_code": lookups.unit_code,
+        }
+        self.plan = [(target, index, header, cleaners[target]) for target, (index, header) in columns.items()
+                     if target in cleaners]
+        self.names = ((columns["given_name"], memoized(clean.name)), (columns["family_name"], memoized(clean.name)))
+        self.columns = columns
+        self.lookups = lookups
+        self.outcome = outcome
+        self.lenient = lenient
+        self.strict_width = strict_width
+        self.iso_dates = iso_dates  # SQLite keeps dates as ISO text
+        self.headers = [h.strip() for h in headers]
+        width = len(self.headers)
+        while width and not self.headers[width - 1]:
+            width -= 1  # trailing unnamed columns may be left out
+        self.width = width
+
+    def _width_refused(self, line: int, cells: Sequence[Any]) -> bool:
+        """One cell too few or too many shifts every value after it into the wrong column: refuse the row."""
+        headers, width = self.headers, self.width
+        if not self.strict_width or (len(cells) >= width and not any(c.strip() for c in cells[len(headers):])):
+            return False
+        extra = len(cells) > width
+        self.outcome.problem(
+            line, headers[-1] if extra else headers[len(cells)],
+            next((c for c in cells[len(headers):] if c.strip()), "") if extra else "", "error",
+            _("the row has %(n)d cells but the header has %(m)d: a value holds the delimiter or a line "
+              "break without quotes, or cells are missing") % {"n": len(cells), "m": width},
+            _("one cell per column; a value with the delimiter or a line break in double quotes"))
+        return True
+
+    def clean(self, line: int, cells: Sequence[Any]) -> tuple[Any, ...] | None:
+        """The row as the stage's tuple, or None when it is refused (its problems are on the outcome)."""
+        outcome = self.outcome
+        if self._width_refused(line, cells):
+            outcome.skipped += 1
+            return None
+        notes = clean.Notes()
+        values: dict[str, Any] = {}
+        failed = False
+        for target, index, header, cleaner in self.plan:
+            cell = cells[index] if index < len(cells) else None
+            try:
+                values[target] = cleaner(cell, notes, target)
+            except clean.Problem as problem:
+                if target in self.lenient:
+                    outcome.problem(line, header, cell, "warning", problem.message + _(" (left out)"),
+                                    problem.expected)
+                    values[target] = None
+                else:
+                    outcome.problem(line, header, cell, "error", problem.message, problem.expected)
+                    failed = True
+        names = []
+        for (index, header), name_cleaner in self.names:
+            cell = cells[index] if index < len(cells) else None
+            try:
+                names.append(name_cleaner(cell, notes, header))
+            except clean.Problem as problem:
+                outcome.problem(line, header, cell, "error", problem.message, problem.expected)
+                failed = True
+        columns = self.columns
+        key: str | None = values.get("source_key") or values.get("personal_number")
+        if not key and not failed:
+            outcome.problem(line, columns.get("source_key", columns.get("personal_number", (0, "")))[1], "",
+                            "error", _("the row has neither a source key nor a personal number"),
+                            _("the person's key in the source system, or an 11-digit personal number"))
+            failed = True
+        for target, value, message, expected in notes.warnings:
+            header = columns[target][1] if target in columns else target
+            outcome.problem(line, header, value, "warning", message, expected)
+        if failed or key is None:  # (no key: already failed above; said again for the type checker)
+            outcome.skipped += 1
+            return None
+        return self._staged(line, key, values, names)
+
+    def _staged(self, line: int, key: str, values: dict[str, Any],
+                names: list[tuple[str, str, str]]) -> tuple[Any, ...]:
+        """The clean values in the order of the stage's columns; the unit derived when the file names none."""
+        (given_ka, given_lat, given_key), (family_ka, family_lat, family_key) = names
+        municipality_id = values.get("municipality")
+        address = values.get("address")
+        unit_id = values.get("unit_code") or self.lookups.unit_for(municipality_id, address)
+        birth, assessed, registered = (values.get(k) for k in ("birth_date", "assessment_date", "registered_at"))
+        if self.iso_dates:
+            birth, assessed, registered = (d.isoformat() if d else None for d in (birth, assessed, registered))
+        return (
+            line, key, values.get("personal_number"),
+            given_ka or None, family_ka or None, given_lat, family_lat, given_key, family_key,
+            given_ka or given_lat, family_ka or family_lat,
+            birth, values.get("sex"), municipality_id, unit_id, address, values.get("phone"),
+            values.get("disability_status"), values.get("household_key") or None,
+            values.get("relation_to_head"), values.get("rating_score"), assessed,
+            values.get("enrolment_status"), registered,
+        )
+
+
+def staged_rows(table: Table, stage: RowStage, progress: Progress | None = None) -> Iterator[tuple[Any, ...]]:
+    """Every row of the table that cleans, as the stage's tuple; counts the rows and reports progress."""
+    outcome = stage.outcome
+    clean_row = stage.clean
+    total = table.size
+    for line, cells in table.rows:
+        outcome.rows += 1
+        if progress is not None and outcome.rows % 2000 == 0:
+            progress.update("reading", table.position(), total)
+        staged = clean_row(line, cells)
+        if staged is not None:
+            yield staged
