@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sakme.accounts.actors import SYSTEM
+from sakme.audit.models import AccessEvent, AccessKind
 from sakme.casework import services
 from sakme.casework.models import Case, State
 from sakme.employment import services as employment
@@ -98,3 +99,12 @@ def test_group_session_invites_from_the_counsellors_own_caseload_or_the_whole_un
     response = counsellor.post(url, {"cases": "unit", "topic": "CV", "held_on": TODAY.isoformat(),
                                      "invited": [mine.pk, theirs.pk], "attended": [theirs.pk]})
     assert response.status_code == 302 and theirs.group_participations.filter(attended=True).count() == 1
+
+
+def test_the_case_list_logs_whom_it_shows(staff):
+    cases = [open_case(counsellor=staff["counsellor"]) for _ in range(2)]
+    client = sign_in(Client(), staff["unit_head"])
+    assert client.get("/cases/").status_code == 200
+    shown = set(AccessEvent.objects.filter(actor=staff["unit_head"], kind=AccessKind.LISTED, context="/cases/")
+                .values_list("person_id", flat=True))
+    assert shown == {c.job_seeker.person_id for c in cases}

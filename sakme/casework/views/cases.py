@@ -15,6 +15,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from sakme.accounts.actors import AuthedRequest
 from sakme.accounts.roles import Capability
+from sakme.audit import services as audit
+from sakme.audit.models import AccessKind
 from sakme.casework import access, selectors, services
 from sakme.casework.forms import (
     AdaptationForm,
@@ -46,6 +48,8 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in State.values or state == selectors.ALL else selectors.OPEN
     page = selectors.case_list(user=request.user, state=state, after=request.GET.get("after", ""))
+    audit.record_access(actor=request.user, kind=AccessKind.LISTED, context=request.path,
+                        person_ids=[c.job_seeker.person.pk for c in page.cases])
     states, outcomes = dict(State.choices), dict(Outcome.choices)
     for case in page.cases:  # labels looked up once per page, not through get_FOO_display per row
         case.state_label = states[case.state]  # type: ignore[attr-defined]
