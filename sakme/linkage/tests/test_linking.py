@@ -118,5 +118,6 @@ def test_a_steward_starts_a_run_from_the_web_and_follows_it(both, staff, django_
     assert (run.status, run.started_by) == (LinkRun.Status.SUCCEEDED, staff["data_steward"])
     page = client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
     assert "auto_accepted" in page and "hx-trigger" not in page  # finished: no more polling
-    assert client.post(reverse("linkage:runs"), {"kind": "batch"}).status_code == 200  # no batch chosen: the form says
+    refused = client.post(reverse("linkage:runs"), {"kind": "batch"})  # no batch chosen: the form says, as the API
+    assert (refused.status_code, refused["X-Error-Code"]) == (422, "batch_missing")
     assert LinkRun.objects.count() == 1
