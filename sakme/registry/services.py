@@ -237,8 +237,8 @@ def import_problems_csv(*, batch: ImportBatch) -> Iterator[str]:
     yield "\ufeff" + buffer.getvalue()
     rows = ImportProblem.objects.filter(batch=batch).order_by("row", "id").values_list(
         "row", "column", "value", "severity", "message", "expected")
-    for row, column, value, *ours in rows.iterator(chunk_size=5000):
+    for row, *cells in rows.iterator(chunk_size=5000):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([row, _inert(column), _inert(value), *ours])
+        writer.writerow([row, *(_inert(cell) for cell in cells)])
         yield buffer.getvalue()

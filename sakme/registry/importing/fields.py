@@ -267,8 +267,17 @@ def code(value: Any, notes: Notes, target: str) -> str:
     return raw
 
 
+ADDRESS_MAX = 300  # the column's length
+
+
 def address(value: Any, notes: Notes, target: str) -> str:
-    return text(value)[:300]
+    """An address; one longer than the column keeps its first 300 characters, with a warning that says so."""
+    raw = text(value)
+    if len(raw) > ADDRESS_MAX:
+        notes.warn(target, raw, _("longer than %(n)d characters: only the first %(n)d are kept") % {"n": ADDRESS_MAX},
+                   _("an address of at most %(n)d characters") % {"n": ADDRESS_MAX})
+        return raw[:ADDRESS_MAX]
+    return raw
 
 
 Cleaner = Callable[[Any, Notes, str], Any]

@@ -132,6 +132,10 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
+        # The size the workbook says it has is only an estimate of progress: read-only mode would otherwise stop
+        # at it, and a workbook whose writer stored a wrong one would lose its other rows without a word.
+        total = sheet.max_row or 1
+        sheet.reset_dimensions()
         it = sheet.iter_rows(values_only=True)
         first = next(it, None)
     except _XLSX_ERRORS as exc:
@@ -155,5 +159,4 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
         finally:
             book.close()
 
-    total = sheet.max_row or 1
     return Table(headers=headers, rows=rows(), size=total, position=lambda: done["rows"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -175,6 +177,40 @@ def test_xlsx_rows_are_numbered_as_excel_shows_them(earlier, tmp_path):
     book.save(tmp_path / "ssa.xlsx")
     _batch, problems = refused(tmp_path / "ssa.xlsx", earlier)
     assert [p[:4] for p in problems] == [(4, "sqesi", "X", "error")]
+
+
+def test_an_xlsx_whose_stored_size_is_wrong_imports_every_row(earlier, tmp_path):
+    """Some writers store a wrong dimension (`<dimension ref="A1:O2"/>` for five rows); every row still counts."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for cells in [HEADER, *(row(n) for n in range(1, 6))]:
+        sheet.append(cells)
+    book.save(tmp_path / "right.xlsx")
+    with zipfile.ZipFile(tmp_path / "right.xlsx") as src, zipfile.ZipFile(tmp_path / "ssa.xlsx", "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1:O2"/>', data)
+                assert b'ref="A1:O2"' in data
+            out.writestr(item, data)
+    batch = run(tmp_path / "ssa.xlsx")
+    assert batch.status == ImportBatch.Status.SUCCEEDED and batch.created == 5, batch.message
+
+
+def test_an_address_longer_than_its_column_is_kept_with_a_warning(earlier, tmp_path):
+    long = "ჭავჭავაძის ქ. " + "5" * 320
+    batch = run(write(tmp_path / "ssa.csv", [row(1, misamarti=long)]))
+    assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
+    assert Person.objects.get(source_records__key="SSA1").address == long[:300]
+    warning = batch.problems.get(column="misamarti")
+    assert warning.severity == "warning" and "only the first 300" in warning.message
+
+
+def test_the_error_file_keeps_every_cell_from_running_as_a_formula(earlier, tmp_path):
+    batch = run(write(tmp_path / "ssa.csv", [row(1, sqesi="=1+1")]))
+    ImportProblem.objects.filter(batch=batch).update(expected="=HYPERLINK(\"http://x\")", message="+cmd")
+    lines = error_file(batch)
+    assert lines[1][2:] == ["'=1+1", "error", "'+cmd", "'=HYPERLINK(\"http://x\")"]
 
 
 def test_a_stray_nul_character_is_dropped_not_fatal(earlier, tmp_path):
