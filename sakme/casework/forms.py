@@ -215,16 +215,26 @@ class GroupSessionForm(forms.Form):
             self.fields[name].label_from_instance = lambda c: c.job_seeker.person.full_name  # type: ignore[attr-defined]
 
 
+class IdListField(forms.TypedMultipleChoiceField):
+    """Records ticked from a list by their ids. Like IdChoiceField, whether they may be ticked is the service's
+    to decide: any whole numbers parse."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=int, widget=forms.CheckboxSelectMultiple, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isascii() and str(value).isdigit() and len(str(value)) < 19
+
+
 class AttendanceForm(forms.Form):
     """Who came to a past group session, among those invited."""
 
-    attended = forms.TypedMultipleChoiceField(label=_("Attended"), coerce=int, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    attended = IdListField(label=_("Attended"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, invited: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, invited: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = invited  # type: ignore[attr-defined]
+        self.fields["attended"].choices = invited or []  # type: ignore[attr-defined]
 
 
 class DecisionForm(forms.Form):

@@ -45,7 +45,7 @@ from sakme.casework.models import (
     State,
     SupportedEmployment,
 )
-from sakme.casework.workflow import OPEN_STATES, allowed_actions, open_activities
+from sakme.casework.workflow import OPEN_STATES, Transition, allowed_actions, open_activities
 from sakme.common.errors import NotFound
 from sakme.employment.models import Vacancy
 from sakme.geo.access import require, unit_scope_for_user
@@ -229,12 +229,17 @@ def counsellors_of_unit(unit_id: int) -> QuerySet[User]:
         .order_by("last_name", "first_name", "username")
 
 
+def open_to(*, case: Case, user: Actor) -> tuple[list[Transition], frozenset[str]]:
+    """The transitions and the activities of the workflow's tables open to the user on the case now (none for who
+    only reads cases); the services check the same. No query."""
+    if not user.can(Capability.CASE_WORK):
+        return [], frozenset()
+    return allowed_actions(case), open_activities(case)
+
+
 def case_actions(*, case: Case, user: Actor) -> dict[str, Any]:
-    """What the user may do on the case now, from the workflow's tables and the user's capabilities (the services
-    check the same): the transitions offered as buttons, what may be recorded, transfer, giving the case."""
-    works = user.can(Capability.CASE_WORK)
-    activities = open_activities(case) if works else frozenset()
-    transitions = allowed_actions(case) if works else []
+    """What the case page offers: the transitions as buttons, what may be recorded, transfer, giving the case."""
+    transitions, activities = open_to(case=case, user=user)
     assigning = "assign" in activities and user.can(Capability.CASE_ASSIGN)
     return {
         "actions": [t for t in transitions if not t.own_page],

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
 
-from sakme.employment.models import Occupation, TrainingProgramme, WorkHistoryEntry
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from sakme.common.errors import NotFound
+from sakme.employment.models import Occupation, TrainingIntake, TrainingProgramme, WorkHistoryEntry
 
 
 def occupation_search(*, query: str, limit: int = 20) -> list[Occupation]:
@@ -26,11 +30,11 @@ def work_history(*, job_seeker_id: int) -> QuerySet[WorkHistoryEntry]:
     return WorkHistoryEntry.objects.filter(job_seeker_id=job_seeker_id).select_related("occupation")
 
 
-def programmes(*, occupation: str = "", municipality: str = "",
-               active_only: bool = True) -> QuerySet[TrainingProgramme]:
+def programmes(*, occupation: str = "", municipality: str = "", active_only: bool = True,
+               intake_open_on: dt.date | None = None) -> QuerySet[TrainingProgramme]:
     """Programmes of the state vocational training programme, filtered by occupation (an ISCO-08 code or its
-    start, or words of the occupation's or the programme's title) and by the provider's municipality; provider,
-    municipality and occupation joined."""
+    start, or words of the occupation's or the programme's title), by the provider's municipality and (with
+    `intake_open_on`) by an intake still taking referrals that day; provider, municipality and occupation joined."""
     rows = TrainingProgramme.objects.select_related("provider__municipality", "occupation")
     if active_only:
         rows = rows.filter(is_active=True)
@@ -43,4 +47,16 @@ def programmes(*, occupation: str = "", municipality: str = "",
                                | Q(title__icontains=word))
     if municipality:
         rows = rows.filter(provider__municipality__code=municipality)
+    if intake_open_on is not None:
+        rows = rows.filter(pk__in=TrainingIntake.objects.filter(applications_close_on__gte=intake_open_on)
+                           .values("programme_id"))
     return rows.order_by("title", "pk")
+
+
+def programme_get(*, programme_id: int) -> TrainingProgramme:
+    """One programme with its provider, municipality and occupation (NotFound otherwise)."""
+    programme = TrainingProgramme.objects.select_related("provider__municipality", "occupation").filter(
+        pk=programme_id).first()
+    if programme is None:
+        raise NotFound(_("No such training programme."))
+    return programme

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
 
-from sakme.accounts.actors import AuthedRequest
+from sakme.accounts.actors import Actor, AuthedRequest
 from sakme.api.errors import ERRORS
 from sakme.api.schemas.casework import (
     AssignIn,
@@ -39,21 +39,20 @@ from sakme.audit import services as audit
 from sakme.audit.models import AccessKind
 from sakme.casework import access, selectors, services
 from sakme.casework.models import Case, EmploymentPlan, FollowUp, Placement, Referral
-from sakme.casework.workflow import allowed_actions, open_activities
-from sakme.common.errors import NotFound
-from sakme.geo.models import TerritorialUnit
+from sakme.geo.access import unit_id_of_code
 
 router = Router(tags=["cases"])
 
 
-def case_out(case: Case) -> dict[str, Any]:
-    """A case as the API shows it, with what may be done on it now (the workflow's tables)."""
+def case_out(case: Case, user: Actor) -> dict[str, Any]:
+    """A case as the API shows it, with what the caller may do on it now (the workflow's tables)."""
     person = case.job_seeker.person
+    transitions, activities = selectors.open_to(case=case, user=user)
     return {"id": case.pk, "person_id": person.pk, "job_seeker_id": case.job_seeker_id,
             "job_seeker_name": person.full_name, "unit": case.unit.code, "state": case.state, "outcome": case.outcome,
             "version": case.version, "counsellor_id": case.counsellor_id, "opened_on": case.opened_on,
-            "state_since": case.state_since, "allowed_actions": [t.action for t in allowed_actions(case)],
-            "open_activities": sorted(open_activities(case))}
+            "state_since": case.state_since, "allowed_actions": [t.action for t in transitions],
+            "open_activities": sorted(activities)}
 
 
 def plan_out(plan: EmploymentPlan) -> dict[str, Any]:
@@ -94,7 +93,7 @@ def _read(request: AuthedRequest, case_id: int, response: HttpResponse | None = 
 def _detail(request: AuthedRequest, case_id: int, response: HttpResponse) -> dict[str, Any]:
     case = _read(request, case_id, response)
     page = selectors.case_page(case=case, user=request.user)
-    return {**case_out(case), "plan": plan_out(page["plan"]) if page["plan"] else None,
+    return {**case_out(case, request.user), "plan": plan_out(page["plan"]) if page["plan"] else None,
             "sessions": [{"id": s.pk, "kind": s.kind, "held_on": s.held_on, "notes": s.notes}
                          for s in page["sessions"]],
             "referrals": [referral_out(r) for r in page["referrals"]],
@@ -115,7 +114,7 @@ def case_list(request: AuthedRequest, params: Query[CaseListQuery]) -> Any:
     page = selectors.case_list(user=request.user, state=params.state, after=params.after)
     audit.record_access(actor=request.user, kind=AccessKind.API, context=request.path,
                         person_ids=[c.job_seeker.person.pk for c in page.cases])
-    return {"items": [case_out(c) for c in page.cases], "next": page.after}
+    return {"items": [case_out(c, request.user) for c in page.cases], "next": page.after}
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetail, **ERRORS})
@@ -130,7 +129,7 @@ def register(request: AuthedRequest, payload: RegisterIn) -> Any:
     registered before gets a new case on their profile."""
     data = payload.dict()
     case = services.case_register(actor=request.user, context=request.path, **data)
-    return case_out(_read(request, case.pk))
+    return case_out(_read(request, case.pk), request.user)
 
 
 @router.post("/cases/{case_id}/transitions", response={200: CaseDetail, **ERRORS})
@@ -154,12 +153,11 @@ def case_assign(request: AuthedRequest, case_id: int, payload: AssignIn, respons
 def case_transfer(request: AuthedRequest, case_id: int, payload: TransferIn) -> Any:
     """Hand an open case to another unit (by the unit's code): this case closes as transferred, the receiving
     unit continues a new case from the same state; 409 when the case changed since `expected_version`."""
-    unit = TerritorialUnit.objects.filter(code=payload.to_unit).first()
-    if unit is None:
-        raise NotFound("No such territorial unit.")
-    successor = services.case_transfer(actor=request.user, case_id=case_id, to_unit_id=unit.pk,
+    successor = services.case_transfer(actor=request.user, case_id=case_id,
+                                       to_unit_id=unit_id_of_code(payload.to_unit) or 0,
                                        reason=payload.reason, expected_version=payload.expected_version)
-    return {"case": case_out(_read(request, case_id)), "new_case_id": successor.pk, "to_unit": unit.code}
+    return {"case": case_out(_read(request, case_id), request.user), "new_case_id": successor.pk,
+            "to_unit": successor.unit.code}
 
 
 @router.post("/cases/{case_id}/sessions", response={200: SessionOut, **ERRORS})

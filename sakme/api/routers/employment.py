@@ -25,9 +25,8 @@ from sakme.api.schemas import (
 from sakme.api.schemas.casework import Page
 from sakme.audit.models import AccessKind
 from sakme.casework.intakes import IntakePlaces, ProgrammePlaces, programme_places
-from sakme.common.errors import NotFound
 from sakme.employment import access, selectors, services
-from sakme.employment.models import JobSeeker, TrainingIntake, TrainingProgramme, WorkHistoryEntry
+from sakme.employment.models import JobSeeker, TrainingProgramme, WorkHistoryEntry
 from sakme.geo.access import require
 
 router = Router(tags=["employment"])
@@ -143,10 +142,8 @@ def programme_list(request: AuthedRequest, params: Query[ProgrammeQuery]) -> Any
     whether an intake takes referrals now, each with that intake's places."""
     require(request.user, Capability.PROGRAMME_VIEW)
     today = timezone.localdate()
-    rows = selectors.programmes(occupation=params.occupation[:100], municipality=params.municipality)
-    if params.intake_open:
-        rows = rows.filter(pk__in=TrainingIntake.objects.filter(applications_close_on__gte=today)
-                           .values("programme_id"))
+    rows = selectors.programmes(occupation=params.occupation[:100], municipality=params.municipality,
+                                intake_open_on=today if params.intake_open else None)
     found, after = keyset_page(rows, after=params.after)
     places = programme_places(found, today=today, upcoming_only=True)
     return page_out([_programme_out(p, places[p.pk]) for p in found], after)
@@ -156,10 +153,7 @@ def programme_list(request: AuthedRequest, params: Query[ProgrammeQuery]) -> Any
 def programme_detail(request: AuthedRequest, programme_id: int) -> Any:
     """One programme with every intake, its places and those taken by referrals."""
     require(request.user, Capability.PROGRAMME_VIEW)
-    p = TrainingProgramme.objects.select_related("provider__municipality", "occupation").filter(
-        pk=programme_id).first()
-    if p is None:
-        raise NotFound("No such training programme.")
+    p = selectors.programme_get(programme_id=programme_id)
     places = programme_places([p], today=timezone.localdate())[p.pk]
     return {**_programme_out(p, places), "description": p.description, "provider_address": p.provider.address,
             "provider_phone": p.provider.contact_phone, "provider_email": p.provider.contact_email,

@@ -10,7 +10,8 @@ from sakme.accounts.actors import SYSTEM
 from sakme.accounts.services import api_token_create
 from sakme.api.management.commands.openapi import SPEC_FILE, openapi_text
 from sakme.audit.models import AccessEvent, AccessKind
-from sakme.tests.factories import person, sign_in
+from sakme.geo.models import TerritorialUnit
+from sakme.tests.factories import open_case, person, post, sign_in
 
 
 def test_openapi_document_is_committed_and_current():
@@ -93,3 +94,16 @@ def test_the_unit_head_assigns_a_case_over_the_api(staff):
     stale = head.post(url, json.dumps({"counsellor_id": staff["counsellor"].pk, "expected_version": case["version"]}),
                       content_type="application/json")
     assert stale.status_code == 409
+
+
+def test_a_case_offers_only_what_the_caller_may_do(staff):
+    """The actions a case lists come from the workflow's tables and the caller's capabilities, as on the page: the
+    counsellor sees what the case allows, the regional coordinator (who reads) nothing."""
+    case = open_case(unit="IM-KUT")
+    kutaisi = TerritorialUnit.objects.get(code="IM-KUT")
+    assert kutaisi.region.code == "IM"  # the coordinator's region
+    read = sign_in(Client(), staff["regional_coordinator"]).get(f"/api/v1/cases/{case.pk}").json()
+    assert (read["allowed_actions"], read["open_activities"]) == ([], [])
+    post(staff["counsellor"], unit="IM-KUT")
+    worked = sign_in(Client(), staff["counsellor"]).get(f"/api/v1/cases/{case.pk}").json()
+    assert worked["allowed_actions"] == ["assess", "end_early", "transfer"] and "session" in worked["open_activities"]

@@ -78,8 +78,7 @@ def group_session_detail(request: AuthedRequest, session_id: int) -> HttpRespons
 
 @require_POST
 def group_session_attendance(request: AuthedRequest, session_id: int) -> HttpResponse:
-    invited = [(int(v), "") for v in request.POST.getlist("attended") if v.isascii() and v.isdigit()]
-    return post_form(request, AttendanceForm(request.POST, invited=invited), lambda data: (
+    return post_form(request, AttendanceForm(request.POST), lambda data: (
         services.group_session_attendance(actor=request.user, session_id=session_id, attended=data["attended"],
                                           expected_version=data["version"])),
         success=_("Attendance corrected."), to=reverse("casework:group_session", kwargs={"session_id": session_id}))

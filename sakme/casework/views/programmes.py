@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -21,9 +20,7 @@ from sakme.casework.forms import ProgrammeFilter
 from sakme.casework.intakes import TAKING_A_PLACE, programme_places
 from sakme.casework.models import Case, Referral
 from sakme.casework.workflow import open_activities
-from sakme.common.errors import NotFound
 from sakme.employment import selectors
-from sakme.employment.models import TrainingIntake, TrainingProgramme
 from sakme.geo.access import requires
 
 
@@ -44,10 +41,8 @@ def programme_list(request: AuthedRequest) -> HttpResponse:
     form = ProgrammeFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
-    rows = selectors.programmes(occupation=data.get("occupation", ""), municipality=data.get("municipality", ""))
-    if data.get("intake_open"):
-        rows = rows.filter(pk__in=TrainingIntake.objects.filter(applications_close_on__gte=today)
-                           .values("programme_id"))
+    rows = selectors.programmes(occupation=data.get("occupation", ""), municipality=data.get("municipality", ""),
+                                intake_open_on=today if data.get("intake_open") else None)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     places = programme_places(page.object_list, today=today, upcoming_only=True)
     context = {"form": form, "page": page, "rows": [(p, places[p.pk]) for p in page.object_list],
@@ -68,10 +63,7 @@ def _query(request: AuthedRequest) -> str:
 def programme_detail(request: AuthedRequest, programme_id: int) -> HttpResponse:
     """One programme: provider, occupation, duration, places per intake, intakes with places taken, and the
     referrals of the user's units to it."""
-    programme = TrainingProgramme.objects.select_related("provider__municipality", "occupation").filter(
-        pk=programme_id).first()
-    if programme is None:
-        raise NotFound(_("No such training programme."))
+    programme = selectors.programme_get(programme_id=programme_id)
     places = programme_places([programme], today=timezone.localdate())[programme.pk]
     referrals: list[Referral] = []
     if request.user.can(Capability.CASE_VIEW):
