@@ -203,3 +203,7 @@ LOGGING = {
 # Staff in these roles must use two-factor authentication (TOTP); the demo relaxes it and says so.
 SAKME_OTP_REQUIRED_ROLES = ["administrator", "data_steward", "analyst"]
 SAKME_IMPORT_DIR = VAR_DIR / "imports"
+
+# Keys that seal personal numbers at rest live outside the database: a JSON keyring file (0600) made by
+# `sakme keys init` (the demo and tests make one under var/); `sakme keys rotate` adds a key and re-seals.
+SAKME_KEYRING = Path(os.environ.get("SAKME_KEYRING", VAR_DIR / "keyring.json"))
