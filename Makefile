@@ -26,9 +26,18 @@ $(BIN)/sakme: $(UV) pyproject.toml uv.lock
 venv: $(BIN)/sakme
 
 # Sets up the demo database (once; `make demo PERSONS=1000000` for a larger one after `make clean`), then serves.
+# The demo serves as production does (gunicorn with deploy/gunicorn.conf.py, whitenoise, the worker; DEBUG off),
+# over plain http on 127.0.0.1.
 demo: venv
 	SAKME_DEMO=1 SAKME_DEBUG=1 $(BIN)/sakme demo load --persons $(PERSONS) --seed $(SEED)
-	SAKME_DEMO=1 SAKME_DEBUG=1 $(BIN)/sakme demo serve --port $(PORT)
+	env -u SAKME_DEBUG SAKME_DEMO=1 $(BIN)/sakme demo serve --port $(PORT)
+
+# Production (docs/deploy.md): the web processes and the task worker, each under its own service manager unit.
+serve: venv
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py
+
+worker: venv
+	$(BIN)/sakme db_worker
 
 # Chromium from Debian for the browser tests (Playwright drives it; nothing is downloaded by Playwright).
 browser-deps:
@@ -41,6 +50,9 @@ check: venv
 	$(BIN)/lint-imports
 	SAKME_DEBUG=1 $(BIN)/sakme makemigrations --check --dry-run
 	SAKME_DEBUG=1 $(BIN)/mypy sakme
+	@# Django's deployment checks on production settings (DEBUG and DEMO off, a throw-away key): any warning fails.
+	env -u SAKME_DEBUG -u SAKME_DEMO SAKME_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  $(BIN)/sakme check --deploy --fail-level WARNING
 
 test-sqlite: venv browser-deps
 	env -u DATABASE_URL $(BIN)/pytest -q -n 2 --dist loadgroup

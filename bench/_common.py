@@ -7,6 +7,7 @@ A worker prints one line `BENCH-JSON {...}` with its figures; everything else it
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import platform
@@ -102,13 +103,24 @@ def fresh_database(kind: str, name: str) -> str:
 
 # -- workers --------------------------------------------------------------------------------------------
 
+def _bench_keyring() -> Path:
+    """The keyring the workers seal personal numbers with (production settings make none by themselves)."""
+    path = VAR / "keyring.json"
+    if not path.exists():
+        ring = {"seal": {"current": "s1", "keys": {"s1": base64.b64encode(os.urandom(32)).decode()}},
+                "index": base64.b64encode(os.urandom(32)).decode()}
+        path.write_text(json.dumps(ring))
+        path.chmod(0o600)
+    return path
+
+
 def run_worker(script: str, task: str, url: str, **kwargs: Any) -> dict[str, Any]:
     """Run `python bench/<script> --worker <task>` with DATABASE_URL=url; return the JSON it reports."""
     VAR.mkdir(parents=True, exist_ok=True)
     # DEBUG off as in production: with DEBUG on, Django keeps every query's SQL (connection.queries), which
     # would tax the row-by-row django-import-export far more than the set-based importer.
     env = {**os.environ, "DATABASE_URL": url, "SAKME_DEBUG": "0", "SAKME_SECRET_KEY": "bench-only-not-a-secret",
-           "SAKME_VAR_DIR": str(VAR),
+           "SAKME_VAR_DIR": str(VAR), "SAKME_KEYRING": str(_bench_keyring()),
            "DJANGO_SETTINGS_MODULE": "sakme.settings", "PYTHONPATH": str(CODE), "BENCH_CODE": str(CODE)}
     command = [sys.executable, str(BENCH / script), "--worker", task, "--args", json.dumps(kwargs)]
     load_before = _load()

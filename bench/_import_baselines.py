@@ -39,11 +39,12 @@ def task_plain(path: str, tables: list[str]) -> dict[str, Any]:
         now = connection.ops.adapt_datetimefield_value(now)
     wanted = set(tables)
     columns = {
-        "registry_person": ("id", "personal_number", "given_name_ka", "family_name_ka", "given_name_lat",
+        # The number as it came, into the column of its hash: the plain copy seals and hashes nothing (sakme does).
+        "registry_person": ("id", "personal_number_digest", "given_name_ka", "family_name_ka", "given_name_lat",
                             "family_name_lat", "family_key", "given_key", "birth_date", "sex", "municipality_id",
                             "unit_id", "address", "phone", "disability_status", "primary_source_id", "version",
                             "created_at", "updated_at"),
-        "registry_sourcerecord": ("source_id", "key", "person_id", "batch_id", "row", "personal_number",
+        "registry_sourcerecord": ("source_id", "key", "person_id", "batch_id", "row", "personal_number_digest",
                                   "given_name", "family_name", "birth_date", "sex", "municipality_id", "address",
                                   "phone", "registered_at"),
         "registry_household": ("id", "source_id", "key", "municipality_id", "unit_id", "address", "created_at",
@@ -105,7 +106,7 @@ def task_plain(path: str, tables: list[str]) -> dict[str, Any]:
                     person.append((person_id, pn, given, family, "", "", family, given, birth, s, mun, unit_id,
                                    address, phone, disability.get(cells[i_dis], ""), source.pk, 1, now, now))
                 if record is not None:
-                    record.append((source.pk, cells[i_key], person_id, batch.pk, line, pn or "", given, family,
+                    record.append((source.pk, cells[i_key], person_id, batch.pk, line, pn, given, family,
                                    birth, s, mun, address, phone, None))
                 if "registry_household" in wanted:
                     if cells[i_hh] != household_key:
@@ -144,7 +145,7 @@ def task_import_export(path: str, rows: int) -> dict[str, Any]:
             model = Person
             # "id" is the default import id field; the dataset has no id column, so every row is created
             # without a look-up (the cheapest way django-import-export can write).
-            fields = ("id", "personal_number", "given_name_ka", "family_name_ka", "given_name_lat", "family_name_lat",
+            fields = ("id", "personal_number_digest", "given_name_ka", "family_name_ka", "given_name_lat", "family_name_lat",
                       "given_key", "family_key", "birth_date", "sex", "municipality", "unit", "address", "phone",
                       "disability_status", "primary_source")
 

@@ -4,6 +4,26 @@ DATABASE_URL     sqlite:///var/sakme.sqlite3 (default) or postgres://...
 SAKME_DEBUG      1 in development and the demo
 SAKME_SECRET_KEY required when SAKME_DEBUG is off; the demo keeps a random one under var/
 SAKME_DEMO       1 relaxes two-factor enforcement (and says so on the login page)
+
+Production means SAKME_DEBUG and SAKME_DEMO both off: sakme then sits behind a TLS-terminating reverse proxy
+(docs/deploy.md), and these default to what that needs (the development server and the demo, plain http on
+127.0.0.1, default to off):
+SAKME_ALLOWED_HOSTS             host names served, comma-separated (127.0.0.1,localhost,testserver)
+SAKME_CSRF_TRUSTED_ORIGINS      e.g. https://sakme.example.ge when the proxy's origin differs from the host
+SAKME_SSL_REDIRECT              1: plain-http requests are redirected to https (/health excepted)
+SAKME_HSTS_SECONDS              Strict-Transport-Security max-age (31536000, a year; 0 sends none)
+SAKME_HSTS_INCLUDE_SUBDOMAINS   1: the header covers subdomains as well
+SAKME_HSTS_PRELOAD              1: the header allows browsers' preload lists (submitting the domain is a choice)
+SAKME_PROXY_SSL_HEADER          1: trust X-Forwarded-Proto: https from the proxy (it must overwrite the header)
+SAKME_USE_X_FORWARDED_HOST      1: trust X-Forwarded-Host from the proxy
+SAKME_PROXY_COUNT               proxies in front that append to X-Forwarded-For (1): the sign-in lockout keys on the
+                                address the outermost one saw, not on the proxy's (0: REMOTE_ADDR)
+Everywhere:
+SAKME_SESSION_IDLE_MINUTES      a signed-in session ends after this long without a request (30)
+SAKME_SESSION_MAX_HOURS         and this long after signing in, whatever the activity (10)
+SAKME_MAX_UPLOAD_MB             the largest upload taken (512; a 1,000,000-person export is about 234 MB)
+SAKME_LOCKOUT_FAILURES          failed sign-ins for a user name from an address before a 15-minute lockout (5)
+SAKME_LOG_LEVEL                 WARNING
 """
 
 from __future__ import annotations
@@ -26,13 +46,18 @@ def _flag(name: str, default: str = "0") -> bool:
 
 DEBUG = _flag("SAKME_DEBUG")
 DEMO = _flag("SAKME_DEMO")
+# The test suite talks plain http and reads static files from the apps' folders, as development does (pytest
+# imports these settings before conftest.py could set SAKME_DEBUG). A test of production's settings imports them
+# in a child process without PYTEST_VERSION.
+TESTING = "PYTEST_VERSION" in os.environ
+PRODUCTION = not (DEBUG or DEMO or TESTING)
 
 
 def _secret_key() -> str:
     key = os.environ.get("SAKME_SECRET_KEY")
     if key:
         return key
-    if not DEBUG and not DEMO and not os.environ.get("PYTEST_VERSION"):
+    if PRODUCTION:
         raise RuntimeError("Set SAKME_SECRET_KEY (or SAKME_DEBUG=1 for development).")
     path = VAR_DIR / "secret_key"
     if not path.exists():
@@ -68,6 +93,7 @@ INSTALLED_APPS = [
     "sakme.linkage",
     "sakme.employment",
     "sakme.casework",
+    "sakme.exports",
     "sakme.api",
     "sakme.demo",
 ]
@@ -75,6 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sakme.common.middleware.ResponseHeaders",  # no-store on personal data, Permissions-Policy (static files skip it)
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,8 +109,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "sakme.common.middleware.BodySizeLimit",  # before anything reads the body (CSRF's check reads the form)
     "sakme.accounts.middleware.RequireLoginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sakme.accounts.session_limits.SessionLimits",  # after messages: it says why the session ended
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -107,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "sakme.accounts.context.site",
+                "sakme.exports.context.exports",
             ],
         },
     }
@@ -145,6 +175,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "sakme.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Behind the reverse proxy REMOTE_ADDR is the proxy's address: keyed on it, one attacker would lock out everyone.
+# The address is the one the outermost of SAKME_PROXY_COUNT proxies saw (X-Forwarded-For, counted from the right,
+# so a forged entry a client sends itself is never taken). axes uses django-ipware for this when it is installed;
+# it is not a dependency, so the callable does the same with the same two settings (kept for an installation
+# that adds ipware).
+PROXY_COUNT = int(os.environ.get("SAKME_PROXY_COUNT", "1" if PRODUCTION else "0"))
+AXES_CLIENT_IP_CALLABLE = "sakme.common.middleware.client_ip"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PROXY_COUNT else ("REMOTE_ADDR",)
 
 OTP_TOTP_ISSUER = "sakme"
 
@@ -160,18 +199,47 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
-WHITENOISE_USE_FINDERS = True
+# Development serves static files from the apps' folders as they are; elsewhere (the demo, production) whitenoise
+# serves what `sakme collectstatic` wrote to STATIC_ROOT, under names with their hash (cached for a year) and
+# compressed. The demo's `serve` collects them itself.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if WHITENOISE_USE_FINDERS
+                    else "sakme.common.staticfiles.CompressedManifestStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to disk
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # a body that is not a file upload (a form, JSON)
+# A file upload (multipart) larger than this is refused (413, code too_large) before it is read; other bodies at
+# DATA_UPLOAD_MAX_MEMORY_SIZE (sakme.common.middleware.BodySizeLimit). The proxy should allow as much (deploy.md).
+SAKME_MAX_UPLOAD_MB = int(os.environ.get("SAKME_MAX_UPLOAD_MB", "512"))
 
+# A signed-in session ends after SAKME_SESSION_IDLE_MINUTES without a request and SAKME_SESSION_MAX_HOURS after
+# signing in (sakme.accounts.session_limits); the cookie lives no longer than the latter.
+SAKME_SESSION_IDLE_SECONDS = int(os.environ.get("SAKME_SESSION_IDLE_MINUTES", "30")) * 60
+SAKME_SESSION_MAX_SECONDS = int(float(os.environ.get("SAKME_SESSION_MAX_HOURS", "10")) * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = SAKME_SESSION_MAX_SECONDS
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page meta tag, not the cookie
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not (DEBUG or DEMO)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION  # the demo is plain http on 127.0.0.1
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# TLS ends at the reverse proxy (docs/deploy.md); see the module's docstring for each variable.
+SECURE_SSL_REDIRECT = _flag("SAKME_SSL_REDIRECT", "1" if PRODUCTION else "0")
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # the proxy's and the monitor's probe may come over plain http
+SECURE_HSTS_SECONDS = int(os.environ.get("SAKME_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SAKME_HSTS_INCLUDE_SUBDOMAINS", "1" if PRODUCTION else "0")
+SECURE_HSTS_PRELOAD = _flag("SAKME_HSTS_PRELOAD", "1" if PRODUCTION else "0")
+SECURE_PROXY_SSL_HEADER = (("HTTP_X_FORWARDED_PROTO", "https")
+                           if _flag("SAKME_PROXY_SSL_HEADER", "1" if PRODUCTION else "0") else None)
+USE_X_FORWARDED_HOST = _flag("SAKME_USE_X_FORWARDED_HOST", "1" if PRODUCTION else "0")
+# Features no page of sakme uses, refused to the page and to anything embedded in it.
+SAKME_PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "geolocation", "gyroscope", "hid",
+    "idle-detection", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

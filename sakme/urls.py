@@ -16,6 +16,7 @@ urlpatterns = [
     path("registry/", include("sakme.registry.urls")),
     path("linkage/", include("sakme.linkage.urls")),
     path("cases/", include("sakme.casework.urls")),
+    path("exports/", include("sakme.exports.urls")),
     path("", include("sakme.employment.urls")),  # employers/, job-seekers/, occupations/
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -13,9 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from sakme.accounts import tokens
+from sakme.accounts.actors import SYSTEM
 from sakme.accounts.roles import Role
-from sakme.registry.models import ImportBatch, SourceSystem
-from sakme.tests.factories import person, sign_in
+from sakme.exports.services import export_create
+from sakme.registry.models import ImportBatch, Person, SourceSystem
+from sakme.tests.factories import number_of, person, sign_in
 from tests.matrix_objects import casework_objects, linkage_objects
 
 UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
@@ -25,6 +28,9 @@ CASE_READERS = CASE_ROLES | {Role.REGIONAL_COORDINATOR}  # coordinators read the
 EMPLOYER_ROLES = {Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD}
 TRAINING_ROLES = CASE_ROLES | EMPLOYER_ROLES  # programmes are the state's, not a unit's: no scoping
 EVERY_ROLE = set(Role)
+REVEAL_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD, Role.DATA_STEWARD}
+EMERGENCY_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD, Role.EMPLOYER_RELATIONS}
+EMERGENCY_REVIEWERS = {Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.DATA_PROTECTION_OFFICER}
 ANON = "anonymous"
 
 
@@ -56,10 +62,21 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "accounts:login": ("get", None, allowed(EVERY_ROLE, anon=200)),
     "accounts:logout": ("post", None, allowed(EVERY_ROLE)),
     "accounts:otp_setup": ("get", None, allowed(EVERY_ROLE)),
+    # Everyone's own API tokens; the matrix's token is the counsellor's: administrators revoke anyone's (the admin
+    # site's action), the others find no such token of theirs.
+    "accounts:tokens": ("get", None, allowed(EVERY_ROLE)),
+    "accounts:token_revoke": ("post", "api_token", allowed({Role.COUNSELLOR, Role.ADMINISTRATOR}, denied=404,
+                                                          ok=302)),
     "set_language": ("post", None, allowed(EVERY_ROLE, anon=302)),
     "geo:units": ("get", None, allowed(EVERY_ROLE)),
     "registry:search": ("get", None, allowed(PERSON_ROLES)),
     "registry:person": ("get", "person", allowed(PERSON_ROLES, scoped=True)),
+    "registry:person_number_reveal": ("get", "person", allowed(REVEAL_ROLES, scoped=True)),
+    "registry:emergency_access": ("get", None, allowed(EMERGENCY_ROLES)),
+    "registry:emergency_accesses": ("get", None, allowed(EMERGENCY_REVIEWERS)),
+    "exports:list": ("get", None, allowed(EVERY_ROLE)),
+    "exports:create": ("post", None, allowed(CASE_READERS, ok=302, form=_page_write(kind="caseload"))),
+    "exports:download": ("get", "export", allowed({Role.COUNSELLOR}, denied=404)),
     "registry:imports": ("get", None, allowed({Role.DATA_STEWARD})),
     "registry:import_detail": ("get", "batch", allowed({Role.DATA_STEWARD})),
     "registry:import_errors": ("get", "batch", allowed({Role.DATA_STEWARD})),
@@ -133,6 +150,14 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "api:person_search": ("get", "q", allowed(PERSON_ROLES, anon=401)),
     "api:person_detail": ("get", "person", allowed(PERSON_ROLES, scoped=True, anon=401)),
     "api:household_detail": ("get", "household", allowed(PERSON_ROLES, scoped=True, anon=401)),
+    "api:person_number_reveal": ("post", "person", allowed(REVEAL_ROLES, scoped=True, anon=401,
+                                                           json=lambda t: {"reason": "checking the ID card"})),
+    "api:emergency_access_open": ("post", None, allowed(EMERGENCY_ROLES, anon=401, ok=201, json=lambda t: {
+        "personal_number": t["elsewhere_number"], "reason": "came to our office"})),
+    "api:emergency_accesses": ("get", None, allowed(EMERGENCY_REVIEWERS, anon=401)),
+    "api:exports": ("get", None, allowed(EVERY_ROLE, anon=401)),
+    "api:export_create": ("post", None, allowed(CASE_READERS, anon=401, ok=201, json=lambda t: {"kind": "caseload"})),
+    "api:export_download": ("get", "export", allowed({Role.COUNSELLOR}, denied=404, anon=401)),
     "api:person_links": ("get", "person", allowed(PERSON_ROLES, scoped=True, anon=401)),
     # Imports and linkage are the data steward's, nationwide: no unit scoping.
     "api:import_list": ("get", None, allowed({Role.DATA_STEWARD}, anon=401)),
@@ -228,10 +253,15 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "api:work_history_remove": ("delete", "work_entry_version", allowed(CASE_ROLES, scoped=True, anon=401, ok=204)),
     "api:programme_list": ("get", None, allowed(TRAINING_ROLES, anon=401)),
     "api:programme_detail": ("get", "programme", allowed(TRAINING_ROLES, anon=401)),
-    "api:openapi-json": ("get", None, allowed(EVERY_ROLE, anon=200)),
-    # The Swagger UI page is a page: anonymous users are sent to sign in (the document itself stays public).
+    "api:token_list": ("get", None, allowed(EVERY_ROLE, anon=401)),
+    "api:token_create": ("post", None, allowed(EVERY_ROLE, anon=401, json=lambda t: {"name": "matrix"})),
+    "api:token_revoke": ("post", "api_token", allowed({Role.COUNSELLOR, Role.ADMINISTRATOR}, denied=404, anon=401,
+                                                      json=lambda t: {})),
+    # The OpenAPI document answers 401 to anonymous callers as the rest of the API; the Swagger UI page is a page:
+    # anonymous users are sent to sign in.
+    "api:openapi-json": ("get", None, allowed(EVERY_ROLE, anon=401)),
     "api:openapi-view": ("get", None, allowed(EVERY_ROLE, anon=302)),
-    "api:api-root": ("get", None, allowed(EVERY_ROLE, anon=404, denied=404)),
+    "api:api-root": ("get", None, allowed(EVERY_ROLE, anon=404, ok=404)),
 }
 # Where each role is posted in the `staff` fixture; "other" is outside every unit role's scope.
 OWN_UNIT = {Role.REGIONAL_COORDINATOR: "IM-KUT"}
@@ -270,8 +300,13 @@ def objects(staff):
     batch = ImportBatch.objects.create(source=SourceSystem.objects.get(code="ssa"), file_name="x.csv",
                                        file_sha256="0" * 64, status=ImportBatch.Status.FAILED)
     linkage = linkage_objects(batch)
+    api_token = tokens.api_token_create(actor=SYSTEM, user_id=staff["counsellor"].pk, name="matrix").token.pk
+    export = export_create(actor=staff["counsellor"], kind="caseload").pk
+    elsewhere_number = number_of(Person.objects.get(pk=found[OTHER_UNIT]["person"]))
+    numbers = [n for n in (number_of(p) for p in Person.objects.all()) if n]  # every page is searched for these
     for where in found:
-        found[where].update(linkage)
+        found[where].update(linkage, api_token=api_token, export=export, elsewhere_number=elsewhere_number,
+                            numbers=numbers)
     return found, batch
 
 
@@ -314,6 +349,10 @@ def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch
         return reverse(name, kwargs={"case_id": target["case"], "referral_id": target["referral"]})
     if kind == "follow_up":
         return reverse(name, kwargs={"case_id": target["case"], "follow_up_id": target["follow_up"]})
+    if kind == "export":
+        return reverse(name, kwargs={"export_id": target["export"]})
+    if kind == "api_token":
+        return reverse(name, kwargs={"token_id": target["api_token"]})
     if kind in ("pair", "run"):
         return reverse(name, kwargs={f"{kind}_id": target[kind]})
     if kind == "person":
@@ -334,8 +373,11 @@ def _expected(rule: dict[str, object], role: str, *, other: bool) -> int:
         return int(rule["denied"])  # type: ignore[call-overload]
     if other and rule["scoped"] and Role(role) in UNIT_ROLES:
         return 404
-    return 404 if rule["denied"] == 404 else int(rule["ok"])  # type: ignore[call-overload]
+    return int(rule["ok"])  # type: ignore[call-overload]
 
+
+# The reveal answers with the number asked for, with a reason: the one response that may hold it.
+SHOWS_WHOLE_NUMBERS = {"api:person_number_reveal"}
 
 CASES = [
     (name, role, where)
@@ -370,3 +412,7 @@ def test_permission_matrix(objects, staff, name, role, where):
     if method == "post" and expected == 200 and not rule["json"] and not rule["form"]:
         expected = 302  # pages' writes redirect to the page they were made on
     assert response.status_code == expected, f"{role} {where} {name} {url}"
+    if name not in SHOWS_WHOLE_NUMBERS:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        shown = [n for n in target["numbers"] if n.encode() in body]  # type: ignore[attr-defined]
+        assert shown == [], f"a whole personal number in {role} {where} {name}"

@@ -18,4 +18,6 @@ def site(request: HttpRequest) -> dict[str, object]:
         "perms_case_work": can(Capability.CASE_WORK),
         "perms_employer_services": can(Capability.EMPLOYER_SERVICES),
         "perms_linkage": can(Capability.LINKAGE_REVIEW),
+        "perms_emergency_access": can(Capability.EMERGENCY_ACCESS),
+        "perms_emergency_review": can(Capability.EMERGENCY_ACCESS_REVIEW),
     }

@@ -17,3 +17,9 @@ class TokenForm(forms.Form):
     otp_token = forms.CharField(label=_("Code from the authenticator app"), max_length=8,
                                 widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                                               "autofocus": True}))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("What will use the token: a script, a report, a colleague's tool."))
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, required=False)

@@ -14,11 +14,15 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     DATA_STEWARD = "data_steward", _("Data steward")
     ADMINISTRATOR = "administrator", _("Administrator")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection officer")
 
 
 class Capability(models.TextChoices):
     PERSON_VIEW = "person.view", _("Search and view persons of one's units")
+    PERSON_NUMBER_REVEAL = "person.number_reveal", _("Reveal a person's whole personal number, giving a reason")
     ACCESS_LOG_VIEW = "access_log.view", _("See who viewed a person")
+    EMERGENCY_ACCESS = "emergency_access.open", _("Open a person outside one's units, stating why (break the glass)")
+    EMERGENCY_ACCESS_REVIEW = "emergency_access.review", _("See who opened persons outside their units, and why")
     IMPORT_RUN = "import.run", _("Import registry files")
     LINKAGE_RUN = "linkage.run", _("Run record linkage and train its models")
     LINKAGE_REVIEW = "linkage.review", _("Review candidate links between records")
@@ -39,7 +43,14 @@ _ALL_UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Rol
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
     # Analysts work on pseudonymised data only, administrators on the system, not on people.
     Capability.PERSON_VIEW: frozenset(_ALL_UNIT_ROLES | {Role.DATA_STEWARD}),
-    Capability.ACCESS_LOG_VIEW: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.DATA_STEWARD}),
+    # Numbers show masked; those who must check one against a document reveal it, with a reason that is logged.
+    Capability.PERSON_NUMBER_REVEAL: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD, Role.DATA_STEWARD}),
+    Capability.ACCESS_LOG_VIEW: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.DATA_STEWARD,
+                                           Role.DATA_PROTECTION_OFFICER}),
+    # Staff of a unit may need a person of another (a walk-in from elsewhere): they break the glass, with a reason.
+    Capability.EMERGENCY_ACCESS: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD, Role.EMPLOYER_RELATIONS}),
+    Capability.EMERGENCY_ACCESS_REVIEW: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR,
+                                                   Role.DATA_PROTECTION_OFFICER}),
     Capability.IMPORT_RUN: frozenset({Role.DATA_STEWARD}),
     Capability.LINKAGE_RUN: frozenset({Role.DATA_STEWARD}),
     Capability.LINKAGE_REVIEW: frozenset({Role.DATA_STEWARD}),
@@ -57,7 +68,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
 }
 
 # Roles that see every unit; the others see the units (or regions) they are posted to.
-NATIONWIDE_ROLES = frozenset({Role.ANALYST, Role.DATA_STEWARD, Role.ADMINISTRATOR})
+NATIONWIDE_ROLES = frozenset({Role.ANALYST, Role.DATA_STEWARD, Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER})
 
 
 def role_can(role: str, capability: Capability) -> bool:
@@ -68,3 +79,16 @@ def role_can(role: str, capability: Capability) -> bool:
 def role_sees_every_unit(role: str) -> bool:
     """Whether a role's scope is the whole country rather than the units (or regions) it is posted to."""
     return role in NATIONWIDE_ROLES
+
+
+# What opens no one's personal data: the system, territory and figures. Every other capability does (names, numbers,
+# cases, shortlists; and any capability added later, until it is listed here), so granting a role that holds one is
+# audited and nobody may grant it to themselves (administrators run the system, not people's files).
+NO_PERSONAL_DATA = frozenset({Capability.GEO_VIEW, Capability.ADMIN_SITE, Capability.ROLLOUT_VIEW,
+                              Capability.REGISTRY_TOTALS})
+PERSONAL_DATA_CAPABILITIES = frozenset(Capability) - NO_PERSONAL_DATA
+
+
+def role_reads_personal_data(role: str) -> bool:
+    """Whether a role holds any capability that opens personal data."""
+    return any(role_can(role, capability) for capability in PERSONAL_DATA_CAPABILITIES)

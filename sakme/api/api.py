@@ -6,17 +6,19 @@ from ninja import NinjaAPI
 
 from sakme.api import errors
 from sakme.api.auth import AUTH
-from sakme.api.docs import SwaggerDocs
+from sakme.api.docs import SwaggerDocs, signed_in
 from sakme.api.routers import (
     cases,
     employers,
     employment,
+    exports,
     geo,
     group_sessions,
     imports,
     linkage,
     registry,
     supported_employment,
+    tokens,
 )
 
 api = NinjaAPI(
@@ -28,7 +30,8 @@ api = NinjaAPI(
     "`code` is stable; writes of a record that can be overwritten carry `expected_version` (409 when stale).",
     auth=AUTH,
     urls_namespace="api",
-    docs=SwaggerDocs(),  # vendored Swagger UI under the CSP, for signed-in users
+    docs=SwaggerDocs(),  # vendored Swagger UI under the CSP
+    docs_decorator=signed_in,  # the page and the OpenAPI document for signed-in users and tokens only
 )
 errors.install(api)
 api.add_router("/", registry.router)
@@ -40,3 +43,5 @@ api.add_router("/", employers.router)
 api.add_router("/", employment.router)
 api.add_router("/", imports.router)
 api.add_router("/", linkage.router)
+api.add_router("/", tokens.router)
+api.add_router("/", exports.router)

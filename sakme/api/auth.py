@@ -3,11 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from sakme.accounts.middleware import otp_required
-from sakme.accounts.models import ApiToken
+from sakme.accounts.tokens import api_token_user
 
 
 class VerifiedSession(SessionAuth):
@@ -23,15 +22,15 @@ class VerifiedSession(SessionAuth):
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer sk_...` with a token created by `sakme token create`."""
+    """`Authorization: Bearer sk_...` with a live token (made on the "API tokens" page, through `/api/v1/tokens` or
+    by `sakme token create`): an unknown, expired or revoked one is 401 `not_authenticated`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        record = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
-        if record is None or not record.user.is_active:
+        found = api_token_user(token)
+        if found is None:
             return None
-        ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
-        request.user = record.user
-        return record.user
+        request.user, request.api_token = found  # type: ignore[attr-defined]
+        return request.user
 
 
 # The token first: a request that carries one is the token's, and is not a browser's session write that needs a

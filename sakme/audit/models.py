@@ -50,6 +50,8 @@ class AccessKind(models.TextChoices):
     LISTED = "listed", _("listed on another person's page")
     EXPORT = "export", _("exported")
     API = "api", _("read through the API")
+    REVEAL = "reveal", _("revealed the personal number")
+    EMERGENCY = "emergency", _("opened outside the user's units")
 
 
 class AccessEvent(AppendOnly):

@@ -34,7 +34,7 @@ NAMES = {
     Role.COUNSELLOR: ("ნატო", "გიორგაძე"), Role.EMPLOYER_RELATIONS: ("ლევან", "კაპანაძე"),
     Role.UNIT_HEAD: ("თამარ", "ლომიძე"), Role.REGIONAL_COORDINATOR: ("დავით", "ნოზაძე"),
     Role.ANALYST: ("ეკატერინე", "მაისურაძე"), Role.DATA_STEWARD: ("ირაკლი", "ბერიძე"),
-    Role.ADMINISTRATOR: ("ანა", "გელაშვილი"),
+    Role.ADMINISTRATOR: ("ანა", "გელაშვილი"), Role.DATA_PROTECTION_OFFICER: ("ნინო", "ჩხეიძე"),
 }  # fmt: skip
 
 

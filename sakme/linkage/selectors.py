@@ -152,6 +152,8 @@ def _shown(record: SourceRecord, name: str) -> tuple[str, str]:
     if name == "address":
         latin = latin_address(record.address) if record.address else ""
         return record.address, latin if latin and latin != record.address.lower() else ""
+    if name == "personal_number":  # masked: the comparison's level says how the whole numbers compare
+        return record.personal_number_masked, ""
     if name == "birth_date":
         return (record.birth_date.strftime("%d.%m.%Y") if record.birth_date else ""), ""
     if name == "municipality_id":

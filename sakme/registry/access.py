@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sakme.accounts.actors import Actor
+from sakme.accounts.actors import Actor, acting_user
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
 from sakme.audit.models import AccessKind
 from sakme.common.errors import NotFound
 from sakme.geo.access import require, unit_scope_for_user
-from sakme.registry.models import Household, Person
+from sakme.registry.models import EmergencyAccess, Household, Person
 
 
 def persons_for_user(user: Actor) -> QuerySet[Person]:
-    """Persons of the units the user may see (PermissionDenied for roles that see no persons)."""
+    """Persons of the units the user may see, and those the user opened outside them (break the glass) while that
+    lasts (PermissionDenied for roles that see no persons)."""
     require(user, Capability.PERSON_VIEW)
-    return Person.objects.filter(unit_scope_for_user(user).filter("unit_id"))
+    scope = unit_scope_for_user(user)
+    member = acting_user(user)
+    user_id = member.pk if member is not None else None
+    if scope.everywhere or user_id is None:
+        return Person.objects.filter(scope.filter("unit_id"))
+    opened = EmergencyAccess.objects.filter(user_id=user_id, until__gt=timezone.now()).values("person_id")
+    return Person.objects.filter(scope.filter("unit_id") | Q(pk__in=opened))
 
 
 def households_for_user(user: Actor) -> QuerySet[Household]:

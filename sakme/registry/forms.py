@@ -11,6 +11,18 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Personal number or name"), max_length=100, required=False)
 
 
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you need the whole number?"), max_length=200,
+                             help_text=_("e.g. checking it against the ID card the person showed. It is logged."))
+
+
+class EmergencyAccessForm(forms.Form):
+    personal_number = forms.CharField(label=_("Personal number (all 11 digits)"), max_length=20)
+    reason = forms.CharField(label=_("Why do you need this person's record?"), max_length=200,
+                             help_text=_("e.g. the person came to our office from another municipality. It is "
+                                         "logged, and the person's unit head is told."))
+
+
 class ImportForm(forms.Form):
     source = forms.ModelChoiceField(label=_("Source system"), queryset=SourceSystem.objects.order_by("rank"),
                                     to_field_name="code", empty_label=None)

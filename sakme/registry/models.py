@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sakme.common.models import TimeStamped, Versioned
 from sakme.geo.models import Municipality, Named, TerritorialUnit
+from sakme.registry import personal_numbers
 
 
 class Sex(models.TextChoices):
@@ -26,8 +27,12 @@ class DisabilityStatus(models.TextChoices):
 class Person(Versioned):
     """One person as the agency knows them (the best of its sources; each source's view is a SourceRecord)."""
 
-    # NULL, not "", when unknown: the number is unique among persons who have one.
-    personal_number = models.CharField(_("personal number"), max_length=11, null=True, blank=True)  # noqa: DJ001
+    # The personal number is never stored as such (see personal_numbers.py): its keyed hash finds the person
+    # (unique among persons who have one), its seal opens for a reveal with a reason, its tail shows masked.
+    # NULL, not "", when unknown, all three together.
+    personal_number_digest = models.CharField(max_length=32, null=True, blank=True, editable=False)  # noqa: DJ001
+    personal_number_sealed = models.CharField(max_length=80, null=True, blank=True, editable=False)  # noqa: DJ001
+    personal_number_tail = models.CharField(max_length=3, null=True, blank=True, editable=False)  # noqa: DJ001
     given_name_ka = models.CharField(_("given name (Georgian)"), max_length=100, blank=True)
     family_name_ka = models.CharField(_("family name (Georgian)"), max_length=100, blank=True)
     given_name_lat = models.CharField(_("given name (Latin)"), max_length=100, blank=True)
@@ -53,7 +58,8 @@ class Person(Versioned):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         constraints = [
-            models.UniqueConstraint(fields=["personal_number"], condition=models.Q(personal_number__isnull=False),
+            models.UniqueConstraint(fields=["personal_number_digest"],
+                                    condition=models.Q(personal_number_digest__isnull=False),
                                     name="person_unique_personal_number"),
         ]
         # Name search reads ranges of one key in the order of both (and id, for a stable order), from either end.
@@ -64,6 +70,17 @@ class Person(Versioned):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def personal_number_masked(self) -> str:
+        return personal_numbers.masked(self.personal_number_tail)
+
+    def personal_number_set(self, number: str | None) -> None:
+        """Store a number (or none) in its three forms; the caller saves."""
+        stored = personal_numbers.protect(number) if number else None
+        self.personal_number_digest = stored.digest if stored else None
+        self.personal_number_sealed = stored.sealed if stored else None
+        self.personal_number_tail = stored.tail if stored else None
 
     @property
     def full_name(self) -> str:
@@ -261,7 +278,10 @@ class SourceRecord(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="source_records")
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
     row = models.PositiveIntegerField(_("row in the file"))
-    personal_number = models.CharField(max_length=11, blank=True)
+    # As on the person: a keyed hash and a seal, never the number (linkage opens the seals in memory).
+    personal_number_digest = models.CharField(max_length=32, null=True, blank=True, editable=False)  # noqa: DJ001
+    personal_number_sealed = models.CharField(max_length=80, null=True, blank=True, editable=False)  # noqa: DJ001
+    personal_number_tail = models.CharField(max_length=3, null=True, blank=True, editable=False)  # noqa: DJ001
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     birth_date = models.DateField(null=True, blank=True)
@@ -279,3 +299,33 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.key}"
+
+    @property
+    def personal_number_masked(self) -> str:
+        return personal_numbers.masked(self.personal_number_tail)
+
+
+class EmergencyAccess(models.Model):
+    """Break-the-glass: a user opened a person outside their units, saying why. It lapses at `until`; the unit head
+    of the person's unit and the data-protection officer see every one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("who"))
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    # The person's unit when the glass was broken: whose unit head is told (the person may move later).
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("territorial unit"))
+    reason = models.CharField(_("reason"), max_length=200)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    until = models.DateTimeField(_("open until"))
+
+    class Meta:
+        verbose_name = _("access outside one's units")
+        verbose_name_plural = _("accesses outside one's units")
+        indexes = [
+            models.Index(fields=["user", "until"], name="emergency_user_until"),  # a user's open accesses
+            models.Index(fields=["unit", "-opened_at"], name="emergency_unit_opened"),  # a unit head's list
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.person_id} until {self.until:%Y-%m-%d %H:%M}"

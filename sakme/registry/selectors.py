@@ -12,11 +12,12 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from sakme.audit import services as audit
 from sakme.audit.models import AccessKind
 from sakme.common.georgian import fold
-from sakme.registry import name_keys
+from sakme.registry import name_keys, personal_numbers
 from sakme.registry.access import persons_for_user
 from sakme.registry.models import Enrolment, ImportBatch, Membership, NameKey, Person, SourceRecord
 
 SEARCH_LIMIT = 25
+NUMBER_DIGITS = 11
 _KEY_END = "{"  # the character after "z": keys hold a-z and spaces only, compared under the C collation
 _NAME_ORDER = ("family_key", "given_key", "id")
 
@@ -29,10 +30,12 @@ def _prefix(field: str, key: str) -> Q:
 class SearchResult:
     persons: list[Person]
     fuzzy: bool
+    whole_number_needed: bool = False  # digits typed, but not all eleven: numbers are found whole only
 
 
 def person_search(*, user: Any, query: str, limit: int = SEARCH_LIMIT) -> SearchResult:
-    """Persons in the user's scope by personal number (or its start), or by name in either script.
+    """Persons in the user's scope by their whole personal number (found by its keyed hash: the database holds no
+    number to search in part), or by name in either script.
 
     Names match whatever the script or the usual transliteration variant; when nothing starts with the
     words typed, names within one or two typing errors are offered, the closest first.
@@ -43,9 +46,9 @@ def person_search(*, user: Any, query: str, limit: int = SEARCH_LIMIT) -> Search
     fuzzy = False
     ids: list[int] = []
     if digits.isdigit():
-        if len(digits) >= 3:
-            ids = list(base.filter(personal_number__gte=digits, personal_number__lt=digits + "a")
-                       .order_by("personal_number").values_list("id", flat=True)[:limit])
+        if len(digits) != NUMBER_DIGITS or not digits.isascii():
+            return SearchResult([], False, whole_number_needed=True)
+        ids = list(base.filter(personal_number_digest=personal_numbers.digest(digits)).values_list("id", flat=True))
     else:
         raw_words = [w for w in query.split() if fold(w)]
         if not raw_words:
@@ -59,7 +62,7 @@ def person_search(*, user: Any, query: str, limit: int = SEARCH_LIMIT) -> Search
             ids = _fuzzy_ids(base, words, limit)
     found = _in_order(base, ids)
     audit.record_access(actor=user, person_ids=[p.pk for p in found], kind=AccessKind.SEARCH,
-                        context=query[:200])
+                        context=personal_numbers.mask_text(query)[:200])
     return SearchResult(found, fuzzy)
 
 

@@ -22,6 +22,7 @@ from sakme.accounts.actors import Actor, acting_user
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
 from sakme.common.errors import DomainError, NotFound
+from sakme.common.spreadsheets import inert
 from sakme.geo.access import require
 from sakme.registry import tasks
 from sakme.registry.importing.mapping import Mapping, mapping_preset, parse_map_option
@@ -221,12 +222,6 @@ def import_progress(batch: ImportBatch) -> dict[str, Any] | None:
 
 
 ERROR_FILE_HEADER = ("row", "column", "value", "severity", "problem", "what would be right")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(text: str) -> str:
-    """A cell copied from an uploaded file, kept from running as a formula when the error file opens in Excel."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def import_problems_csv(*, batch: ImportBatch) -> Iterator[str]:
@@ -240,5 +235,5 @@ def import_problems_csv(*, batch: ImportBatch) -> Iterator[str]:
     for row, *cells in rows.iterator(chunk_size=5000):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([row, *(_inert(cell) for cell in cells)])
+        writer.writerow([row, *(inert(cell) for cell in cells)])
         yield buffer.getvalue()

@@ -6,6 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -16,11 +19,13 @@ from sakme.audit.models import AccessKind
 from sakme.audit.selectors import access_history
 from sakme.audit.services import record_access
 from sakme.common.errors import DomainError
-from sakme.common.pages import refuse_form, render_form
+from sakme.common.pages import refusal_of, refuse_form, render_form
 from sakme.geo.access import requires
-from sakme.registry import access, selectors, services
-from sakme.registry.forms import ImportForm, SearchForm
+from sakme.registry import access, emergency, reveal, selectors, services
+from sakme.registry.forms import EmergencyAccessForm, ImportForm, RevealForm, SearchForm
 from sakme.registry.models import ImportBatch
+
+REVIEW_PAGE = 200
 
 
 @requires(Capability.PERSON_VIEW)
@@ -42,9 +47,62 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     context = {"person": person, **selectors.person_page(person=person)}
     others = [m.person_id for m in context["members"] if m.person_id != person.pk]
     record_access(actor=request.user, person_ids=others, kind=AccessKind.LISTED, context=request.path)
+    context["perms_reveal"] = request.user.can(Capability.PERSON_NUMBER_REVEAL)
     if request.user.can(Capability.ACCESS_LOG_VIEW):
         context["accesses"] = list(access_history(person_id=person.pk))
     return render(request, "registry/person.html", context)
+
+
+@requires(Capability.PERSON_NUMBER_REVEAL)
+@require_http_methods(["GET", "POST"])
+def person_number_reveal(request: AuthedRequest, person_id: int) -> HttpResponse:
+    """Ask why, then show the whole personal number once (the reveal and its reason are logged)."""
+    form = RevealForm(request.POST or None)
+    number = None
+    if request.method == "POST":
+        if not form.is_valid():
+            refuse_form(form, refusal_of(form))
+        else:
+            try:
+                number = reveal.personal_number_reveal(actor=request.user, person_id=person_id,
+                                                       reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                refuse_form(form, exc)
+    person = access.person_get_for_user(request.user, person_id, context=request.path) if number is None else None
+    context = {"form": form, "number": number, "person_id": person_id, "person": person}
+    return render_form(request, "registry/reveal.html", context, form=form)
+
+
+@requires(Capability.EMERGENCY_ACCESS)
+@require_http_methods(["GET", "POST"])
+def emergency_access(request: AuthedRequest) -> HttpResponse:
+    """Break the glass: open a person of another unit by their whole number, saying why (logged, time-limited)."""
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            refuse_form(form, refusal_of(form))
+        else:
+            try:
+                opened = emergency.emergency_access_open(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                refuse_form(form, exc)
+            else:
+                messages.success(request, _("Open to you until %(t)s; your reason is logged and the person's unit "
+                                            "head can see it.") % {"t": date_format(localtime(opened.until),
+                                                                                     "H:i")})
+                return redirect("registry:person", opened.person_id)
+    context = {"form": form, "hours": emergency.emergency_hours(),
+               "open": list(emergency.emergency_accesses_of_user(request.user))}
+    return render_form(request, "registry/emergency_access.html", context, form=form)
+
+
+@requires(Capability.EMERGENCY_ACCESS_REVIEW)
+def emergency_accesses(request: AuthedRequest) -> HttpResponse:
+    """Who opened persons of the reviewer's units from outside, when and why (the newest first)."""
+    page = list(emergency.emergency_accesses_for_user(request.user)[:REVIEW_PAGE])
+    record_access(actor=request.user, person_ids=sorted({a.person_id for a in page}), kind=AccessKind.LISTED,
+                  context=request.path)
+    return render(request, "registry/emergency_accesses.html", {"accesses": page, "now": timezone.now()})
 
 
 @requires(Capability.IMPORT_RUN)

@@ -20,8 +20,8 @@ from sakme.common.georgian import fold, romanize
 from sakme.employment import services as employment
 from sakme.employment.models import JobSeeker
 from sakme.geo.models import Region, StaffPost, TerritorialUnit
-from sakme.registry import name_keys
-from sakme.registry.models import ImportBatch, Person, SourceSystem
+from sakme.registry import name_keys, personal_numbers
+from sakme.registry.models import ImportBatch, Person, SourceRecord, SourceSystem
 
 PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(10_000_000_000)
@@ -70,13 +70,14 @@ def person(*, given: str = "ნინო", family: str = "ბერიძე", u
            personal_number: str | None = None, **extra: object) -> Person:
     """A person as an import would have written it (keys folded, Latin derived)."""
     unit_obj = TerritorialUnit.objects.get(code=unit)
-    created = Person.objects.create(
-        personal_number=personal_number or f"{next(_numbers):011d}",
+    created = Person(
         given_name_ka=given, family_name_ka=family, given_name_lat=romanize(given), family_name_lat=romanize(family),
         given_key=fold(given), family_key=fold(family), birth_date=birth or dt.date(1990, 5, 17), sex="F",
         unit=unit_obj, municipality=unit_obj.municipality,
         primary_source=SourceSystem.objects.get(code="ssa"), **extra,
     )
+    created.personal_number_set(personal_number or f"{next(_numbers):011d}")
+    created.save()
     name_keys.refresh()
     return created
 
@@ -124,3 +125,14 @@ def import_batches(n: int, *, by: User, source: str = "ssa") -> None:
     origin = SourceSystem.objects.get(code=source)
     ImportBatch.objects.bulk_create(ImportBatch(source=origin, file_name=f"f{i}.csv", file_sha256="0" * 64,
                                                 created_by=by) for i in range(n))
+
+
+def number_of(holder: Person | SourceRecord) -> str | None:
+    """The whole personal number a person or source record holds (tests read it as the reveal would)."""
+    sealed = holder.personal_number_sealed
+    return personal_numbers.unseal(sealed) if sealed else None
+
+
+def by_number(number: str) -> Person:
+    """The person holding a whole personal number (found by its keyed hash, as search and imports find it)."""
+    return Person.objects.get(personal_number_digest=personal_numbers.digest(number))

@@ -61,3 +61,16 @@ def test_pages_raise_no_console_errors_under_the_content_security_policy(page, l
     page.locator("#results tbody tr").first.wait_for()
     page.goto(f"{live_server.url}/cases/")
     assert errors == []
+
+
+def test_counsellor_reveals_a_number_with_a_reason(page, live_server, staff):
+    nino = person(given="ნინო", family="ბერიძე", personal_number="01001012345")
+    sign_in(page, live_server, "counsellor")
+    page.goto(f"{live_server.url}/registry/persons/{nino.pk}/")
+    assert "01001012345" not in page.content() and "••••••••345" in page.content()
+    page.click("main a:text-is('Reveal')")
+    page.fill("main input[name=reason]", "checking the ID card she showed")
+    page.click("main button[type=submit]")
+    page.locator("[data-testid=revealed-number]").wait_for()
+    assert page.locator("[data-testid=revealed-number]").inner_text() == "01001012345"
+    assert AccessEvent.objects.get(person_id=nino.pk, kind="reveal").context == "checking the ID card she showed"

@@ -28,7 +28,7 @@ def test_counsellor_signs_in_and_lands_on_home(staff):
 def test_wrong_password_says_so_without_telling_which_part(staff):
     response = attempt("counsellor", "nope")
     assert response.status_code == 200
-    assert "user name or the password is wrong" in response.content.decode()
+    assert "user name, the password or the code from the authenticator app is wrong" in response.content.decode()
 
 
 def test_lockout_is_keyed_by_user_and_address(staff, settings):

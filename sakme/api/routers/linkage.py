@@ -51,7 +51,8 @@ def pair_out(pair: CandidatePair) -> dict[str, Any]:
 
 
 def record_summary(r: SourceRecord) -> dict[str, Any]:
-    return {"source": r.source.code, "key": r.key, "person_id": r.person_id, "personal_number": r.personal_number,
+    return {"source": r.source.code, "key": r.key, "person_id": r.person_id,
+            "personal_number_masked": r.personal_number_masked or None,
             "given_name": r.given_name, "family_name": r.family_name, "birth_date": r.birth_date}
 
 

@@ -9,10 +9,19 @@ from ninja import Query, Router, Schema
 
 from sakme.accounts.actors import AuthedRequest
 from sakme.api.errors import ERRORS
-from sakme.api.schemas import HouseholdOut, PersonDetail, SearchOut
+from sakme.api.schemas import (
+    EmergencyAccessIn,
+    EmergencyAccessOut,
+    HouseholdOut,
+    PersonDetail,
+    RevealIn,
+    RevealOut,
+    SearchOut,
+)
 from sakme.audit.models import AccessKind
-from sakme.registry import access, selectors
-from sakme.registry.models import Person
+from sakme.audit.services import record_access
+from sakme.registry import access, emergency, reveal, selectors
+from sakme.registry.models import EmergencyAccess, Person
 
 router = Router(tags=["registry"])
 
@@ -23,7 +32,7 @@ class SearchParams(Schema):
 
 def _summary(p: Person) -> dict[str, Any]:
     return {
-        "id": p.pk, "personal_number": p.personal_number, "given_name_ka": p.given_name_ka,
+        "id": p.pk, "personal_number_masked": p.personal_number_masked or None, "given_name_ka": p.given_name_ka,
         "family_name_ka": p.family_name_ka, "given_name_lat": p.given_name_lat, "family_name_lat": p.family_name_lat,
         "birth_date": p.birth_date, "sex": p.sex, "municipality": p.municipality.code if p.municipality else None,
         "unit": p.unit.code if p.unit else None,
@@ -34,7 +43,38 @@ def _summary(p: Person) -> dict[str, Any]:
 def person_search(request: AuthedRequest, params: Query[SearchParams]) -> Any:
     """Search persons in the caller's units by personal number or name."""
     result = selectors.person_search(user=request.user, query=params.q)
-    return {"fuzzy": result.fuzzy, "persons": [_summary(p) for p in result.persons]}
+    return {"fuzzy": result.fuzzy, "whole_number_needed": result.whole_number_needed,
+            "persons": [_summary(p) for p in result.persons]}
+
+
+def _emergency_out(a: EmergencyAccess) -> dict[str, Any]:
+    return {"id": a.pk, "person_id": a.person_id, "user": a.user.username, "unit": a.unit.code if a.unit else None,
+            "reason": a.reason, "opened_at": a.opened_at, "until": a.until}
+
+
+@router.post("/persons/emergency-access", response={201: EmergencyAccessOut, **ERRORS})
+def emergency_access_open(request: AuthedRequest, body: EmergencyAccessIn) -> Any:
+    """Break the glass: open the person of another unit holding this whole number, for a stated reason (logged,
+    shown to that unit's head, lapsing after a few hours)."""
+    opened = emergency.emergency_access_open(actor=request.user, personal_number=body.personal_number,
+                                             reason=body.reason)
+    return 201, _emergency_out(opened)
+
+
+@router.get("/emergency-accesses", response={200: list[EmergencyAccessOut], **ERRORS})
+def emergency_accesses(request: AuthedRequest) -> Any:
+    """Openings of persons of the caller's units from outside them (unit heads, the data-protection officer)."""
+    found = list(emergency.emergency_accesses_for_user(request.user)[:200])
+    record_access(actor=request.user, person_ids=sorted({a.person_id for a in found}), kind=AccessKind.API,
+                  context=request.path)
+    return [_emergency_out(a) for a in found]
+
+
+@router.post("/persons/{person_id}/personal-number", response={200: RevealOut, **ERRORS})
+def person_number_reveal(request: AuthedRequest, person_id: int, body: RevealIn) -> Any:
+    """The person's whole personal number, for a stated reason (logged as a reveal; every other response masks it)."""
+    return {"personal_number": reveal.personal_number_reveal(actor=request.user, person_id=person_id,
+                                                              reason=body.reason)}
 
 
 @router.get("/persons/{person_id}", response={200: PersonDetail, **ERRORS})
@@ -49,7 +89,8 @@ def person_detail(request: AuthedRequest, person_id: int) -> Any:
         "household_id": membership.household_id if membership else None,
         "relation_to_head": membership.relation if membership else None,
         "source_records": [
-            {"source": r.source.code, "key": r.key, "personal_number": r.personal_number, "given_name": r.given_name,
+            {"source": r.source.code, "key": r.key, "personal_number_masked": r.personal_number_masked or None,
+             "given_name": r.given_name,
              "family_name": r.family_name, "birth_date": r.birth_date, "file_name": r.batch.file_name, "row": r.row}
             for r in page["records"]
         ],

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from django.db import models
+from ninja import Field, Schema
+
+from sakme.employment.models import WorkHistoryEntry
 
 
 class UnitOut(Schema):
@@ -20,7 +23,7 @@ class UnitOut(Schema):
 
 class PersonSummary(Schema):
     id: int
-    personal_number: str | None
+    personal_number_masked: str | None = Field(description="••••••••123: the whole number only through the reveal")
     given_name_ka: str
     family_name_ka: str
     given_name_lat: str
@@ -34,12 +37,35 @@ class PersonSummary(Schema):
 class SourceRecordOut(Schema):
     source: str
     key: str
-    personal_number: str
+    personal_number_masked: str | None
     given_name: str
     family_name: str
     birth_date: dt.date | None
     file_name: str
     row: int
+
+
+class RevealIn(Schema):
+    reason: str = Field(min_length=1, max_length=200, description="why the whole number is needed; it is logged")
+
+
+class RevealOut(Schema):
+    personal_number: str
+
+
+class EmergencyAccessIn(Schema):
+    personal_number: str = Field(max_length=20, description="the whole number, 11 digits")
+    reason: str = Field(max_length=200, description="why the record is needed; logged and shown to the unit head")
+
+
+class EmergencyAccessOut(Schema):
+    id: int
+    person_id: int
+    user: str
+    unit: str | None
+    reason: str
+    opened_at: dt.datetime
+    until: dt.datetime
 
 
 class EnrolmentOut(Schema):
@@ -76,6 +102,7 @@ class PersonDetail(PersonSummary):
 
 class SearchOut(Schema):
     fuzzy: bool
+    whole_number_needed: bool = Field(description="digits typed, but not all 11: numbers are found whole only")
     persons: list[PersonSummary]
 
 
@@ -135,10 +162,15 @@ class JobSeekerPatch(Schema):
     consent_share_with_employers_on: dt.date | None = None
 
 
+def column_length(model: type[models.Model], name: str) -> int | None:
+    """The length a model's text column holds: the one rule, read by the schema rather than copied into it."""
+    return getattr(model._meta.get_field(name), "max_length", None)
+
+
 class WorkHistoryIn(Schema):
     occupation: str
-    job_title: str = ""
-    employer_name: str = ""
+    job_title: str = Field("", max_length=column_length(WorkHistoryEntry, "job_title"))
+    employer_name: str = Field("", max_length=column_length(WorkHistoryEntry, "employer_name"))
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
 

@@ -102,7 +102,7 @@ class RecordSummary(Schema):
     source: str
     key: str
     person_id: int
-    personal_number: str
+    personal_number_masked: str | None
     given_name: str
     family_name: str
     birth_date: dt.date | None

@@ -26,7 +26,8 @@ def test_token_auth_reads_persons_of_own_units_only(staff):
     found = client.get("/api/v1/persons", {"q": "Beridze"}).json()
     assert [p["id"] for p in found["persons"]] == [own.pk]
     detail = client.get(f"/api/v1/persons/{own.pk}")
-    assert detail.status_code == 200 and detail.json()["personal_number"] == "01001012345"
+    assert detail.status_code == 200 and detail.json()["personal_number_masked"] == "••••••••345"
+    assert "01001012345" not in detail.content.decode()  # the whole number only through the reveal
     assert client.get(f"/api/v1/persons/{other.pk}").status_code == 404
     assert AccessEvent.objects.filter(person_id=own.pk, kind=AccessKind.API).count() == 1
 

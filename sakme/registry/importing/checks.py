@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from sakme.registry.importing.outcome import Outcome
 from sakme.registry.importing.stage import STAGE
+from sakme.registry.personal_numbers import masked
 
 DELETE_CHUNK = 5000
 
@@ -20,6 +21,10 @@ def header_of(headers: dict[str, str], target: str) -> str:
     if target == "source_key" and target not in headers:
         target = "personal_number"
     return headers.get(target, target)
+
+
+# A field's stage column where it is not the field's own name (the number is staged as its hash and its tail).
+STAGED_AS = {"personal_number": "pn_digest"}
 
 
 def _clashing(column: str, group_by: str) -> str:
@@ -45,7 +50,8 @@ class BatchChecks:
         rejected = cursor.fetchall()
         column = header_of(self.headers, header_target)
         for row, value, other in rejected:
-            self.outcome.problem(row, column, value, "error", message % {"other": other}, expected)
+            shown = masked(value) if header_target == "personal_number" else value
+            self.outcome.problem(row, column, shown, "error", message % {"other": other}, expected)
         if rejected:
             self.outcome.skipped += len(rejected)
             ids = [r[0] for r in rejected]
@@ -56,9 +62,11 @@ class BatchChecks:
     def duplicates(self, mapped: Collection[str]) -> None:
         """One row per source key and per personal number; one rating and assessment date per household."""
         for target in ("source_key", "personal_number"):
-            if target == "source_key" and target not in mapped:
-                continue  # keyed by personal number: the next check reports it
-            self.reject(_clashing(target, target), target,
+            if target == "source_key" and (target not in mapped or target not in self.headers):
+                continue  # keyed by personal number (no key column in the file): the next check reports it
+            staged = STAGED_AS.get(target, target)
+            shown = "pn_tail" if target == "personal_number" else target
+            self.reject(_clashing(shown, staged), target,
                         _("the same value as row %(other)s: one person per row"),
                         _("a value that no other row of the file has"))
         if "household_key" in mapped:

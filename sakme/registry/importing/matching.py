@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.backends.utils import CursorWrapper
 
 from sakme.registry.importing.stage import STAGE, stage_indexes_drop
+from sakme.registry.personal_numbers import masked
 
 
 def persons_match(cursor: CursorWrapper, source_id: int) -> None:
@@ -15,20 +16,20 @@ def persons_match(cursor: CursorWrapper, source_id: int) -> None:
         f"WHERE sr.source_id = %s AND sr.key = s.source_key", [source_id])
     cursor.execute(
         f"UPDATE {STAGE} AS s SET person_id = p.id FROM registry_person AS p "
-        f"WHERE s.person_id IS NULL AND s.personal_number IS NOT NULL AND p.personal_number = s.personal_number "
+        f"WHERE s.person_id IS NULL AND s.pn_digest IS NOT NULL AND p.personal_number_digest = s.pn_digest "
         f"AND (p.birth_date IS NULL OR s.birth_date IS NULL OR p.birth_date = s.birth_date)")
 
 
 def number_conflicts(cursor: CursorWrapper) -> list[tuple[int, str]]:
-    """Flag and return (row, number) of rows whose personal number another person holds (other birth date).
+    """Flag and return (row, masked number) of rows whose personal number another person holds (other birth date).
 
     Such a number is kept on the source record only; record linkage offers the pair for review.
     """
     cursor.execute(
         f"UPDATE {STAGE} AS s SET pn_conflict = 1 FROM registry_person AS p "
-        f"WHERE p.personal_number = s.personal_number AND (s.person_id IS NULL OR p.id <> s.person_id)")
-    cursor.execute(f"SELECT row, personal_number FROM {STAGE} WHERE pn_conflict = 1 ORDER BY row")
-    return list(cursor.fetchall())
+        f"WHERE p.personal_number_digest = s.pn_digest AND (s.person_id IS NULL OR p.id <> s.person_id)")
+    cursor.execute(f"SELECT row, pn_tail FROM {STAGE} WHERE pn_conflict = 1 ORDER BY row")
+    return [(row, masked(tail)) for row, tail in cursor.fetchall()]
 
 
 def new_person_ids(cursor: CursorWrapper) -> None:

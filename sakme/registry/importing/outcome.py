@@ -7,6 +7,7 @@ from typing import Any
 
 from sakme.registry.importing import fields as clean
 from sakme.registry.models import ImportProblem
+from sakme.registry.personal_numbers import mask_text
 
 # Memory holds at most this many problem records; a file with more still counts them all.
 MAX_PROBLEMS_KEPT = 100_000
@@ -32,5 +33,6 @@ class Outcome:
         else:
             self.warnings += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append((row, column[:100], clean.text(value)[:300], severity, message[:300],
-                                  expected[:300]))
+            # Kept and shown for weeks: a personal number in a value or a suggestion keeps its tail only.
+            self.problems.append((row, column[:100], mask_text(clean.text(value))[:300], severity, message[:300],
+                                  mask_text(expected)[:300]))

@@ -1,6 +1,7 @@
 """Streaming rows out of CSV (UTF-8 with or without BOM; comma, semicolon or tab) and XLSX files.
 
-Never loads a whole file: memory stays flat whatever its size.
+Never loads a whole file, nor a whole line or cell past what a cell may hold (`bounds`): memory stays flat whatever
+the file holds.
 """
 
 from __future__ import annotations
@@ -8,21 +9,34 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree.ElementTree import ParseError
+from xml.parsers.expat import ExpatError
 from zipfile import BadZipFile
 
-import openpyxl
 from django.utils.translation import gettext as _
+from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
 from sakme.common.errors import DomainError
+from sakme.registry.importing.bounds import (
+    CELL_MAX,
+    LINE_MAX,
+    BoundedLines,
+    CellTooLong,
+    SheetStream,
+    cut_row,
+    overlong_row,
+    shared_strings,
+)
 
-csv.field_size_limit(1 << 20)
+csv.field_size_limit(LINE_MAX)
 DELIMITERS = (",", ";", "\t")
 
 
@@ -71,10 +85,14 @@ def _open_csv(path: Path, name: str, size: int, delimiter: str | None) -> Table:
     raw: BinaryIO = path.open("rb")
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
     try:
-        header_line = text.readline()
+        header_line = text.readline(LINE_MAX)
     except UnicodeDecodeError as exc:
         raw.close()
         raise _not_utf8(path, name, exc) from exc
+    if len(header_line) == LINE_MAX and header_line[-1] not in "\r\n":
+        raw.close()
+        raise FileRefused(_("%(f)s: the first line is longer than %(n)s characters; it must name the columns, one "
+                            "per cell.") % {"f": name, "n": f"{LINE_MAX:,}"})
     if not header_line.strip():
         raw.close()
         raise FileRefused(_("%(f)s has an empty first line; the first line must name the columns.") % {"f": name})
@@ -84,10 +102,21 @@ def _open_csv(path: Path, name: str, size: int, delimiter: str | None) -> Table:
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         # strict: a quote that is never closed is an error, not the rest of the file swallowed into one cell.
-        reader = csv.reader(text, delimiter=delimiter, strict=True)
+        lines = BoundedLines(text)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         line = 1
         try:
             for line, cells in enumerate(reader, start=2):
+                if lines.cut is not None:  # a line too long to read: refused, with the column it was cut in
+                    yield line, cut_row(lines.cut, delimiter)
+                    lines.cut = None
+                    continue
+                if lines.long:  # a line longer than a cell may be: measure its cells
+                    lines.long = False
+                    over = overlong_row(cells)
+                    if over is not None:
+                        yield line, over
+                        continue
                 if cells and any(c.strip() for c in cells):
                     yield line, cells
         except UnicodeDecodeError as exc:
@@ -102,15 +131,24 @@ def _open_csv(path: Path, name: str, size: int, delimiter: str | None) -> Table:
 
 
 def _not_utf8(path: Path, name: str, exc: UnicodeDecodeError) -> FileRefused:
-    """Name the line of the first byte that is not UTF-8 (the decoder only knows its read-ahead chunk)."""
+    """Name the line of the first byte that is not UTF-8 (the decoder only knows its read-ahead chunk). Read in
+    chunks, not lines: a file of one endless line must not be held whole to say so."""
     line, bad = 1, exc.object[exc.start:exc.end + 3]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    newlines = 0
     with path.open("rb") as fh:
-        for number, raw_line in enumerate(fh, start=1):
+        while True:
+            chunk = fh.read(1 << 20)
             try:
-                raw_line.decode("utf-8")
+                decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as found:
-                line, bad = number, raw_line[found.start:found.end + 3]
+                # The error is over what the decoder held back of the chunk before (no line break) and this one.
+                held = found.object
+                line, bad = newlines + held[:found.start].count(b"\n") + 1, held[found.start:found.end + 3]
                 break
+            if not chunk:
+                break
+            newlines += chunk.count(b"\n")
     guess = ""
     try:
         codecs.decode(bad, "cp1251")
@@ -125,12 +163,49 @@ def _not_utf8(path: Path, name: str, exc: UnicodeDecodeError) -> FileRefused:
 
 # What a damaged workbook raises, on opening or (read-only mode parses lazily) while its rows are read.
 _XLSX_ERRORS = (InvalidFileException, BadZipFile, KeyError, IndexError, OSError, EOFError, ValueError, OverflowError,
-                zlib.error, ParseError)
+                zlib.error, ParseError, ExpatError)
+_WORKSHEET = re.compile(r"^/?xl/worksheets/[^/]+\.xml$")
+
+
+class _BoundedReader(ExcelReader):
+    """openpyxl's reader in read-only mode, with the bounds of `bounds` on the shared strings and the worksheets."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, read_only=True, data_only=True)
+        archive = self.archive
+        self.plain_open = plain_open = archive.open
+
+        def open_part(part: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+            stream = plain_open(part, mode, *args, **kwargs)
+            return SheetStream(stream) if isinstance(part, str) and _WORKSHEET.match(part) else stream
+
+        setattr(archive, "open", open_part)  # noqa: B010 (an instance's method replaced: mypy refuses the assignment)
+
+    def read_strings(self) -> None:
+        content_type = self.package.find(SHARED_STRINGS)
+        if content_type is not None:
+            with self.plain_open(content_type.PartName[1:]) as source:
+                self.shared_strings = shared_strings(source)
+
+
+def _too_long(name: str, headers: list[str], cell: str) -> FileRefused:
+    """A workbook whose XML holds a tag too long to read (`bounds.CellTooLong`), named by its cell when known."""
+    where = ""
+    if cell:
+        letters, row = coordinate_from_string(cell)
+        index = column_index_from_string(letters) - 1
+        column = headers[index] if index < len(headers) and headers[index] else letters
+        where = _(", row %(r)d, column “%(c)s”") % {"r": row, "c": column}
+    return FileRefused(_("%(f)s%(w)s: the workbook holds more there than a cell may (%(n)s characters) and cannot "
+                         "be read past it. Shorten that cell and import again.")
+                       % {"f": name, "w": where, "n": f"{CELL_MAX:,}"})
 
 
 def _open_xlsx(path: Path, name: str, size: int) -> Table:
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        reader = _BoundedReader(path)
+        reader.read()
+        book = reader.wb
         sheet = book.worksheets[0]
         # The size the workbook says it has is only an estimate of progress: read-only mode would otherwise stop
         # at it, and a workbook whose writer stored a wrong one would lose its other rows without a word.
@@ -138,11 +213,17 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
         sheet.reset_dimensions()
         it = sheet.iter_rows(values_only=True)
         first = next(it, None)
+    except CellTooLong as exc:
+        raise _too_long(name, [], exc.cell) from exc
     except _XLSX_ERRORS as exc:
         raise FileRefused(_("%(f)s is not a readable XLSX workbook: %(e)s") % {"f": name, "e": exc}) from exc
     if first is None or not any(c not in (None, "") for c in first):
         book.close()
         raise FileRefused(_("%(f)s: the first sheet has no header row.") % {"f": name})
+    if overlong_row(list(first)) is not None:
+        book.close()
+        raise FileRefused(_("%(f)s: a column name in the first row is longer than %(n)s characters.")
+                          % {"f": name, "n": f"{CELL_MAX:,}"})
     headers = ["" if c is None else str(c) for c in first]
     done = {"rows": 0}
 
@@ -152,7 +233,11 @@ def _open_xlsx(path: Path, name: str, size: int) -> Table:
             for line, cells in enumerate(it, start=2):
                 done["rows"] = line
                 if any(c not in (None, "") for c in cells):
-                    yield line, list(cells)
+                    row = list(cells)
+                    over = overlong_row(row)
+                    yield line, row if over is None else over
+        except CellTooLong as exc:
+            raise _too_long(name, headers, exc.cell) from exc
         except _XLSX_ERRORS as exc:
             raise FileRefused(_("%(f)s is not a readable XLSX workbook (after row %(l)d): %(e)s")
                               % {"f": name, "l": line, "e": exc}) from exc

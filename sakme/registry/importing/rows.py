@@ -11,7 +11,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sakme.registry import personal_numbers
 from sakme.registry.importing import fields as clean
+from sakme.registry.importing.bounds import CELL_MAX, OverlongRow
 from sakme.registry.importing.lookups import Lookups
 from sakme.registry.importing.mapping import Mapping, column_key, identity_mapping
 from sakme.registry.importing.outcome import Outcome
@@ -109,6 +111,15 @@ class RowStage:
     def clean(self, line: int, cells: Sequence[Any]) -> tuple[Any, ...] | None:
         """The row as the stage's tuple, or None when it is refused (its problems are on the outcome)."""
         outcome = self.outcome
+        if type(cells) is OverlongRow:  # a cell too long to read (`bounds`): refused by column, the file goes on
+            for index in cells.over:
+                header = self.headers[index] if index < len(self.headers) else ""
+                most = {"n": f"{CELL_MAX:,}"}
+                outcome.problem(line, header or f"#{index + 1}", "", "error",
+                                _("the value is longer than %(n)s characters, the most a cell holds; it was not read")
+                                % most, _("a value of at most %(n)s characters") % most)
+            outcome.skipped += 1
+            return None
         if self._width_refused(line, cells):
             outcome.skipped += 1
             return None
@@ -160,8 +171,12 @@ class RowStage:
         birth, assessed, registered = (values.get(k) for k in ("birth_date", "assessment_date", "registered_at"))
         if self.iso_dates:
             birth, assessed, registered = (d.isoformat() if d else None for d in (birth, assessed, registered))
+        number = values.get("personal_number")
+        stored = personal_numbers.protect(number) if number else None
+        if key == number and stored:
+            key = f"#{stored.digest}"  # keyed by the number: the source record's key is its hash, not the number
         return (
-            line, key, values.get("personal_number"),
+            line, key, *((stored.digest, stored.sealed, stored.tail) if stored else (None, None, None)),
             given_ka or None, family_ka or None, given_lat, family_lat, given_key, family_key,
             given_ka or given_lat, family_ka or family_lat,
             birth, values.get("sex"), municipality_id, unit_id, address, values.get("phone"),

@@ -15,7 +15,8 @@ SQLITE_CHUNK = 5_000
 
 # (column, PostgreSQL type) in the order of the row stage's tuples
 STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("row", "integer"), ("source_key", "text"), ("personal_number", "text"), ("given_name_ka", "text"),
+    ("row", "integer"), ("source_key", "text"), ("pn_digest", "text"), ("pn_sealed", "text"), ("pn_tail", "text"),
+    ("given_name_ka", "text"),
     ("family_name_ka", "text"), ("given_name_lat", "text"), ("family_name_lat", "text"), ("given_key", "text"),
     ("family_key", "text"), ("src_given", "text"), ("src_family", "text"), ("birth_date", "date"), ("sex", "text"),
     ("municipality_id", "bigint"), ("unit_id", "bigint"), ("address", "text"), ("phone", "text"),
@@ -25,7 +26,7 @@ STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
 # SQLite has one integer type and keeps dates as ISO text.
 SQLITE_TYPES = {"bigint": "integer", "date": "text"}
 STAGE_NAMES = tuple(c[0] for c in STAGE_COLUMNS)
-STAGE_INDEXED = ("source_key", "personal_number", "household_key")  # what the batch checks and matching look up
+STAGE_INDEXED = ("source_key", "pn_digest", "household_key")  # what the batch checks and matching look up
 # Filled in by matching and writing, not by the file.
 STAGE_STATE = ("person_id bigint, is_new smallint NOT NULL DEFAULT 0, changed smallint NOT NULL DEFAULT 0, "
                "pn_conflict smallint NOT NULL DEFAULT 0")

@@ -16,9 +16,15 @@ from sakme.registry.models import SourceSystem
 # Person columns fed from the stage column of the same name, in the order they are written.
 PERSON_COLUMNS = ("given_name_ka", "family_name_ka", "given_name_lat", "family_name_lat", "given_key", "family_key",
                   "birth_date", "sex", "municipality_id", "unit_id", "address", "phone", "disability_status")
+# A number is stored as its hash, its seal and its tail (personal_numbers.py), which move together.
+NUMBER_FORMS = ("digest", "sealed", "tail")
+# A seal differs every time the same number is sealed: "unchanged" compares the number's hash instead.
+RESEALED = "personal_number_sealed"
 NOT_TEXT = frozenset({"birth_date", "municipality_id", "unit_id"})  # no '' for "blank": NULL only
 SOURCE_RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("personal_number", "COALESCE(s.personal_number, '')"),
+    ("personal_number_digest", "s.pn_digest"),
+    ("personal_number_sealed", "s.pn_sealed"),
+    ("personal_number_tail", "s.pn_tail"),
     ("given_name", "COALESCE(s.src_given, '')"),
     ("family_name", "COALESCE(s.src_family, '')"),
     ("birth_date", "s.birth_date"),
@@ -28,6 +34,16 @@ SOURCE_RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
     ("phone", "COALESCE(s.phone, '')"),
     ("registered_at", "s.registered_at"),
 )
+
+
+def _number_value(form: str, primary: str) -> str:
+    """A person's number (in one of its forms): the most trusted source's unless it is another person's; others
+    only give one to a person without. The same number keeps its seal, so an unchanged row stays unchanged."""
+    own, staged = f"p.personal_number_{form}", f"s.pn_{form}"
+    keep_primary = "s.pn_conflict = 1 OR s.pn_digest IS NULL OR s.pn_digest = p.personal_number_digest"
+    keep_other = "s.pn_conflict = 1 OR p.personal_number_digest IS NOT NULL"
+    return f"CASE WHEN {primary} THEN (CASE WHEN {keep_primary} THEN {own} ELSE {staged} END) " \
+           f"ELSE (CASE WHEN {keep_other} THEN {own} ELSE {staged} END) END"
 
 
 def _person_value(column: str, primary: str) -> str:
@@ -53,14 +69,9 @@ class Upsert:
         # The person rows this source owns: nobody's yet, its own, or a less trusted source's.
         primary = (f"(p.primary_source_id IS NULL OR p.primary_source_id = {src} OR p.primary_source_id IN "
                    f"({', '.join(str(int(w)) for w in weaker)}))")
-        number = "CASE WHEN s.pn_conflict = 1 THEN p.personal_number ELSE " \
-                 "COALESCE(p.personal_number, s.personal_number) END"
-        number_primary = "CASE WHEN s.pn_conflict = 1 THEN p.personal_number ELSE " \
-                         "COALESCE(s.personal_number, p.personal_number) END"
-        person_number = f"CASE WHEN {primary} THEN {number_primary} ELSE {number} END"
         values = [(c, _person_value(c, primary)) for c in PERSON_COLUMNS]
-        values += [("personal_number", person_number),
-                   ("primary_source_id", f"CASE WHEN {primary} THEN {src} ELSE p.primary_source_id END")]
+        values += [(f"personal_number_{form}", _number_value(form, primary)) for form in NUMBER_FORMS]
+        values += [("primary_source_id", f"CASE WHEN {primary} THEN {src} ELSE p.primary_source_id END")]
         self.person_values = values  # (person column, SQL of its new value)
         self.person_differs = " OR ".join(self._distinct(expr, f"p.{c}") for c, expr in values)
 
@@ -77,7 +88,8 @@ class Upsert:
 
     def changes_mark(self) -> None:
         """Mark the matched rows whose person or source record would change (the rest are written nowhere)."""
-        record_same = " AND ".join(f"NOT ({self._distinct(expr, f'sr.{c}')})" for c, expr in SOURCE_RECORD_COLUMNS)
+        record_same = " AND ".join(f"NOT ({self._distinct(expr, f'sr.{c}')})" for c, expr in SOURCE_RECORD_COLUMNS
+                                   if c != RESEALED)
         self.cursor.execute(
             f"UPDATE {STAGE} AS s SET changed = 1 FROM registry_person AS p "
             f"WHERE s.is_new = 0 AND p.id = s.person_id AND ({self.person_differs})")
@@ -91,10 +103,11 @@ class Upsert:
         """Insert the new persons and update the changed ones, then record their name keys."""
         cursor, now = self.cursor, self.now
         selected = [f"s.{c}" if c in NOT_TEXT else f"COALESCE(s.{c}, '')" for c in PERSON_COLUMNS]
+        numbers = ", ".join(f"CASE WHEN s.pn_conflict = 1 THEN NULL ELSE s.pn_{form} END" for form in NUMBER_FORMS)
         cursor.execute(
-            f"INSERT INTO registry_person (id, personal_number, primary_source_id, version, created_at, updated_at, "
-            f"{', '.join(PERSON_COLUMNS)}) "
-            f"SELECT s.person_id, CASE WHEN s.pn_conflict = 1 THEN NULL ELSE s.personal_number END, %s, 1, %s, %s, "
+            f"INSERT INTO registry_person (id, {', '.join(f'personal_number_{f}' for f in NUMBER_FORMS)}, "
+            f"primary_source_id, version, created_at, updated_at, {', '.join(PERSON_COLUMNS)}) "
+            f"SELECT s.person_id, {numbers}, %s, 1, %s, %s, "
             f"{', '.join(selected)} FROM {STAGE} AS s WHERE s.is_new = 1",
             [self.source_id, now, now])
         self.outcome.created = cursor.rowcount

@@ -68,11 +68,12 @@ def state() -> dict[str, list]:
     """Everything an import writes, row by row."""
     return {
         "persons": list(Person.objects.order_by("pk").values_list(
-            "pk", "personal_number", "given_name_ka", "family_name_ka", "given_name_lat", "family_name_lat",
+            "pk", "personal_number_digest", "given_name_ka", "family_name_ka", "given_name_lat", "family_name_lat",
             "given_key", "family_key", "birth_date", "sex", "municipality_id", "unit_id", "address", "phone",
             "disability_status", "primary_source_id", "version")),
         "records": list(SourceRecord.objects.order_by("pk").values_list(
-            "pk", "source_id", "key", "person_id", "batch_id", "row", "personal_number", "given_name", "birth_date")),
+            "pk", "source_id", "key", "person_id", "batch_id", "row", "personal_number_digest", "given_name",
+            "birth_date")),
         "households": list(Household.objects.order_by("pk").values_list("pk", "key", "municipality_id", "address")),
         "memberships": list(Membership.objects.order_by("pk").values_list("pk", "household_id", "person_id",
                                                                           "relation")),

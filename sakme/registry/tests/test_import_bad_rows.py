@@ -21,6 +21,7 @@ from sakme.registry.models import (
     Person,
     SourceRecord,
 )
+from sakme.registry.personal_numbers import masked
 from sakme.registry.tests.malformed import (
     FAILED,
     HEADER,
@@ -94,7 +95,7 @@ def test_every_bad_row_is_reported_not_only_the_first(earlier, tmp_path):
 def test_a_personal_number_twice_names_both_rows(earlier, tmp_path):
     rows = [row(1), row(2), row(3, piradi_nomeri=row(1)[1])]
     _batch, problems = refused(write(tmp_path / "ssa.csv", rows), earlier)
-    assert [p[:4] for p in problems] == [(4, "piradi_nomeri", "01001010001", "error")]
+    assert [p[:4] for p in problems] == [(4, "piradi_nomeri", masked("001"), "error")]
     assert "row 2" in problems[0][4] and problems[0][5]
 
 
@@ -109,7 +110,7 @@ def test_a_personal_number_twice_without_source_keys(earlier, tmp_path):
     header = [h for h in HEADER if h != "chanaceris_id"]
     rows = [r[1:] for r in (row(1), row(2), row(3, piradi_nomeri="01001010002"))]
     _batch, problems = refused(write(tmp_path / "ssa.csv", rows, header), earlier)
-    assert [p[:4] for p in problems] == [(4, "piradi_nomeri", "01001010002", "error")]
+    assert [p[:4] for p in problems] == [(4, "piradi_nomeri", masked("002"), "error")]
     assert "row 3" in problems[0][4]
 
 
@@ -232,12 +233,13 @@ def test_the_error_file_lists_every_problem_for_excel(earlier, tmp_path):
     batch, problems = refused(write(tmp_path / "ssa.csv", rows), earlier)
     assert [(r, s) for r, _c, _v, s, *_ in problems] == [(2, "warning"), (3, "error"), (4, "error"), (5, "error")]
     lines = error_file(batch)
-    assert lines[1] == ["2", "piradi_nomeri", "1001010001", "warning", "10 digits: the leading zero was restored",
-                        "01001010001"]
+    # A number in a value or a suggestion keeps its last three digits only: the row says where to look.
+    assert lines[1] == ["2", "piradi_nomeri", masked("001"), "warning", "10 digits: the leading zero was restored",
+                        masked("001")]
     # A value from the file never runs as a formula when the steward opens the error file in Excel.
     assert lines[2][:3] == ["3", "saxeli", "'=HYPERLINK(1)"]
     assert lines[3] == ["4", "sqesi", "?", "error", "unknown sex", "M or F (მ or ქ, male or female)"]
-    assert lines[4][:3] == ["5", "piradi_nomeri", "01001010001"] and "row 2" in lines[4][4]  # the repaired number
+    assert lines[4][:3] == ["5", "piradi_nomeri", masked("001")] and "row 2" in lines[4][4]  # the repaired number
 
 
 def test_the_error_file_of_an_unreadable_file_has_its_header(earlier, tmp_path):

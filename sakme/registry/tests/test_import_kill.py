@@ -68,7 +68,7 @@ def spawn(args: list[str], var_dir: Path) -> subprocess.Popen:
 def state() -> dict[str, list]:
     return {
         "persons": list(Person.objects.order_by("pk").values_list(
-            "pk", "personal_number", "given_name_ka", "family_name_lat", "given_key", "birth_date", "unit_id",
+            "pk", "personal_number_digest", "given_name_ka", "family_name_lat", "given_key", "birth_date", "unit_id",
             "address", "phone", "primary_source_id", "version")),
         "records": list(SourceRecord.objects.order_by("pk").values_list("pk", "source_id", "key", "person_id",
                                                                         "batch_id", "row")),

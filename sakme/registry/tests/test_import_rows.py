@@ -18,6 +18,7 @@ from sakme.registry.importing.outcome import MAX_PROBLEMS_KEPT, Outcome
 from sakme.registry.importing.reader import FileRefused, Table
 from sakme.registry.importing.rows import RowStage, locate_columns, memoized, staged_rows
 from sakme.registry.importing.stage import STAGE_NAMES
+from sakme.registry.personal_numbers import digest, masked, unseal
 
 HEADERS = ["chanaceris_id", "piradi_nomeri", "saxeli", "gvari", "dabadebis_tarigi", "sqesi", "municipaliteti",
            "misamarti", "telefoni", "ojaxis_kodi", "sareitingo_qula"]
@@ -57,7 +58,8 @@ def test_a_good_row_becomes_the_stage_tuple():
     stage = stage_for()
     row = staged(stage, GOOD)
     assert row is not None and len(row) == len(STAGE_NAMES)
-    assert row["row"] == 2 and row["source_key"] == "SSA1" and row["personal_number"] == "01001012345"
+    assert row["row"] == 2 and row["source_key"] == "SSA1" and row["pn_digest"] == digest("01001012345")
+    assert unseal(row["pn_sealed"]) == "01001012345" and row["pn_tail"] == "345"  # never the number itself
     assert (row["given_name_ka"], row["family_name_ka"]) == ("ნინო", "ბერიძე")
     assert (row["given_name_lat"], row["family_name_lat"]) == ("Nino", "Beridze")
     assert (row["given_key"], row["family_key"]) == (fold("ნინო"), fold("ბერიძე"))
@@ -85,8 +87,8 @@ def test_sqlite_gets_dates_as_iso_text():
 def test_a_repaired_value_is_kept_with_a_warning():
     stage = stage_for()
     row = staged(stage, [GOOD[0], "1001012345", *GOOD[2:]])
-    assert row is not None and row["personal_number"] == "01001012345"
-    assert problems(stage) == [(2, "piradi_nomeri", "1001012345", "warning")]
+    assert row is not None and row["pn_digest"] == digest("01001012345")
+    assert problems(stage) == [(2, "piradi_nomeri", masked("345"), "warning")]  # a number is kept masked
     assert stage.outcome.warnings == 1 and stage.outcome.errors == 0
 
 
@@ -118,7 +120,8 @@ def test_a_row_needs_a_source_key_or_a_personal_number():
     assert staged(stage, ["", "", *GOOD[2:]]) is None
     assert problems(stage) == [(2, "chanaceris_id", "", "error")]
     keyed_by_number = staged(stage_for(), ["", *GOOD[1:]])
-    assert keyed_by_number is not None and keyed_by_number["source_key"] == "01001012345"
+    # Keyed by the number: the source record's key is the number's hash, so no record holds the number itself.
+    assert keyed_by_number is not None and keyed_by_number["source_key"] == f"#{digest('01001012345')}"
 
 
 def test_a_row_with_a_cell_too_many_or_too_few_is_refused_whole():

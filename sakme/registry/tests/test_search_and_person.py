@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from sakme.audit.models import AccessEvent, AccessKind
 from sakme.registry.models import Enrolment, Household, Membership, SourceSystem
+from sakme.registry.personal_numbers import masked
 from sakme.registry.selectors import person_search
 from sakme.tests.factories import person, sign_in
 
@@ -28,11 +29,21 @@ def people(staff):
 
 
 @pytest.mark.parametrize("query", [
-    "ბერიძე", "Beridze", "beridze nino", "Nino Beridze", "ნინო ბერიძე", "BERIDZE", "berid", "01001012345", "0100101",
+    "ბერიძე", "Beridze", "beridze nino", "Nino Beridze", "ნინო ბერიძე", "BERIDZE", "berid", "01001012345",
+    "010 010 123 45",
 ])  # fmt: skip
 def test_finds_by_either_script_word_order_prefix_and_number(people, staff, query):
     found = person_search(user=staff["counsellor"], query=query).persons
     assert [p.pk for p in found] == [people["nino"].pk]
+
+
+@pytest.mark.parametrize("query", ["0100101", "0100101234", "010010123456", "０１００１０１２３４５"])
+def test_a_number_is_found_whole_only_and_the_log_keeps_it_masked(people, staff, query):
+    result = person_search(user=staff["counsellor"], query=query)
+    assert result.persons == [] and result.whole_number_needed
+    person_search(user=staff["counsellor"], query="01001012345")
+    logged = AccessEvent.objects.get(actor=staff["counsellor"], kind=AccessKind.SEARCH)
+    assert "01001012345" not in logged.context and logged.context.endswith("345")
 
 
 @pytest.mark.parametrize("query,who", [
@@ -115,7 +126,7 @@ def test_person_page_shows_household_enrolment_and_logs_the_view(people, staff):
     _household(nino, people["giorgi"])
     client = sign_in(Client(), staff["counsellor"])
     html = client.get(reverse("registry:person", args=[nino.pk])).content.decode()
-    assert "01001012345" in html and "28500" in html and "Giorgi Kharaishvili" in html
+    assert "01001012345" not in html and masked("345") in html and "28500" in html and "Giorgi Kharaishvili" in html
     assert AccessEvent.objects.filter(actor=staff["counsellor"], person_id=nino.pk, kind=AccessKind.VIEW).exists()
     giorgi = people["giorgi"].pk  # shown as a household member: logged too
     assert AccessEvent.objects.filter(actor=staff["counsellor"], person_id=giorgi, kind=AccessKind.LISTED).exists()

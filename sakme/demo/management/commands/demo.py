@@ -9,13 +9,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sakme.demo import services
 from sakme.demo.casework import demo_cases_load
+from sakme.demo.emergency import USERNAME as EMERGENCY_USER
+from sakme.demo.emergency import demo_emergency_access_load
 from sakme.demo.generator import generate
 from sakme.demo.training import demo_training_load
+
+GUNICORN_CONFIG = Path(settings.BASE_DIR) / "deploy" / "gunicorn.conf.py"
 
 
 class Command(BaseCommand):
@@ -60,17 +65,36 @@ class Command(BaseCommand):
         made = demo_cases_load(cases=options["cases"] or options["persons"] // 10, seed=options["seed"])
         if made:
             self.stdout.write(f"case histories: {made}")
+        if demo_emergency_access_load(credentials["counsellor"]):
+            self.stdout.write(f"an opening from outside the unit, by {EMERGENCY_USER} (the counsellor's password)")
         self.stdout.write(self.style.SUCCESS("\nDemo users (user name / password):"))
         for username, password in credentials.items():
             self.stdout.write(f"  {username:<22} {password}")
         self.stdout.write("Two-factor authentication is not enforced in the demo.\n")
 
     def _serve(self, options: dict[str, Any]) -> None:
-        worker = subprocess.Popen([sys.executable, "-m", "sakme.cli", "db_worker", "--no-reload"],
-                                  env=os.environ.copy())
+        """Serve as production does (docs/deploy.md): gunicorn with the repository's configuration, static files
+        collected for whitenoise, the task worker beside it; plain http on 127.0.0.1 (run without SAKME_DEBUG)."""
+        call_command("collectstatic", interactive=False, verbosity=0)
+        env = {**os.environ, "SAKME_BIND": f"127.0.0.1:{options['port']}"}
+        # Ctrl-C, and a stop from outside (SIGTERM), end both processes; also when started in the background, where
+        # the shell has SIGINT ignored.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        worker = subprocess.Popen([sys.executable, "-m", "sakme.cli", "db_worker", "--no-reload"], env=env)
         self.stdout.write(f"background worker started (pid {worker.pid})")
+        web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG)], env=env)
+        self.stdout.write(f"serving on http://127.0.0.1:{options['port']}/ (gunicorn, pid {web.pid}); Ctrl-C stops")
         try:
-            call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)
+            web.wait()
+        except KeyboardInterrupt:
+            pass
         finally:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=10)
+            for process in (web, worker):
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in (web, worker):
+                try:
+                    process.wait(timeout=40)  # gunicorn lets requests in flight finish (graceful_timeout 30 s)
+                except subprocess.TimeoutExpired:
+                    process.kill()
