@@ -154,13 +154,11 @@ class Drill:
         key, number, household = (self.header.index(c) for c in ("chanaceris_id", "piradi_nomeri", "ojaxis_kodi"))
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            out = csv.writer(fh, delimiter=";")
-            out.writerow(self.header)
+            (out := csv.writer(fh, delimiter=";")).writerow(self.header)
             for i, row in enumerate(self.fresh[:rows] if fresh else self.rng.sample(self.demo, rows)):
-                row = list(row)
-                row[key], row[household] = f"{tag}-{row[key]}", f"{tag}-{row[household]}"
-                row[number] = f"9{self.files:04d}{i:06d}" if fresh else row[number]
-                out.writerow(row)
+                new = f"9{self.files:04d}{i:06d}" if fresh else row[number]  # a new personal number, or the demo's
+                out.writerow([f"{tag}-{v}" if c in (key, household) else new if c == number else v
+                              for c, v in enumerate(row)])
         return path
 
     def call(self, method: str, path: str, **kwargs: Any) -> requests.Response | None:
@@ -181,7 +179,7 @@ class Drill:
         rng, today, n = random.Random(5), dt.date.today().isoformat(), 0
         while not self.halt.is_set():
             time.sleep(0.03)
-            n, case = n + 1, rng.choice(self.cases)
+            n, case, answer = n + 1, rng.choice(self.cases), None
             if rng.random() < 0.6:
                 kind, answer = "session", self.call("POST", f"/api/v1/cases/{case}/sessions",
                                                     json={"held_on": today, "notes": f"faults {n}"})
@@ -189,8 +187,6 @@ class Drill:
                 kind, answer = "plan", self.call("POST", f"/api/v1/cases/{case}/plans", json={
                     "goals": f"faults {n}", "expected_version": int(read.headers["ETag"].strip('"')),
                     "actions": [{"description": f"faults {n} step {k}", "due_on": today} for k in (1, 2)]})
-            else:
-                continue
             if answer is not None:
                 self.acked_edits.append((kind, answer.json()["id"], f"faults {n}"))
 
@@ -326,12 +322,17 @@ class Drill:
                         for pk, st, phase, pairs in self.rows(
                             "SELECT r.id, r.status, r.phase, count(*) FROM linkage_linkrun r JOIN linkage_candidatepair "
                             "p ON p.run_id = r.id WHERE r.status <> 'succeeded' GROUP BY 1, 2, 3")]
+        for kind, table, task in (("batch", "registry_importbatch", "registry.tasks.import_batch_task"),
+                                  ("linkage run", "linkage_linkrun", "linkage.tasks.link_run_task")):
+            half += [f"{kind} {pk}: waiting, and no task is queued to run it" for (pk,) in self.rows(
+                f"SELECT id FROM {table} b WHERE status = 'pending' AND NOT EXISTS (SELECT 1 FROM django_tasks_database_"
+                f"dbtaskresult t WHERE t.task_path = 'sakme.{task}' AND t.args_kwargs->'args'->>0 = b.id::text)")]
         # Clusters are made of the accepted links: both records of a link in one cluster.
-        half += [f"link {a}-{b}: records in clusters {ca} and {cb} ({n} such links)" for a, b, ca, cb, n in self.rows(
-            "SELECT p.record_a_id, p.record_b_id, a.cluster_id, b.cluster_id, count(*) OVER () FROM "
-            "linkage_candidatepair p LEFT JOIN linkage_clustermember a ON a.record_id = p.record_a_id LEFT JOIN "
-            f"linkage_clustermember b ON b.record_id = p.record_b_id WHERE p.{LINKS} AND (a.cluster_id IS NULL OR "
-            "b.cluster_id IS NULL OR a.cluster_id <> b.cluster_id) ORDER BY 1, 2 LIMIT 1")]
+        half += [f"linkage run {run}: {n} of its accepted links join records in no cluster or in two" for run, n in
+                 self.rows("SELECT p.run_id, count(*) FROM linkage_candidatepair p LEFT JOIN linkage_clustermember a "
+                           "ON a.record_id = p.record_a_id LEFT JOIN linkage_clustermember b ON b.record_id = "
+                           f"p.record_b_id WHERE p.{LINKS} AND (a.cluster_id IS NULL OR b.cluster_id IS NULL OR "
+                           "a.cluster_id <> b.cluster_id) GROUP BY 1")]
         for label, texts in (("lost", lost), ("half-written", half), ("misreported", misreported)):
             for text in texts:  # one line per record, however many rounds see it
                 if not any(text.split(":")[0] == seen.split(":")[0] for seen in self.found[label]):

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "sakme.employment",
     "sakme.casework",
     "sakme.exports",
+    "sakme.retention",
     "sakme.api",
     "sakme.demo",
 ]

@@ -15,6 +15,7 @@ import duckdb
 from django.db import connection
 
 from sakme.linkage.conf import work_dir
+from sakme.linkage.numbers import numbers_open, numbers_seal
 
 
 def _database() -> str:
@@ -38,6 +39,7 @@ def cache_load(con: duckdb.DuckDBPyConnection, scope: str, table: str) -> set[in
         return None
     batches = {int(b) for b in held["batches"]}
     con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_parquet(?)", [str(data)])
+    numbers_open(con, table, "unique_id")
     return batches
 
 
@@ -45,7 +47,11 @@ def cache_save(con: duckdb.DuckDBPyConnection, scope: str, table: str, batches: 
     """Write `table` as the scope's cache (atomically: a reader never sees half a file)."""
     data, meta = _paths(scope)
     partial = data.with_suffix(".partial")
-    con.execute(f"COPY {table} TO '{partial}' (FORMAT PARQUET)")
+    # The file holds the numbers sealed, as the database does: what is on disk opens only with the keyring.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cache_out AS SELECT * FROM {table}")
+    numbers_seal(con, "cache_out", "unique_id")
+    con.execute(f"COPY cache_out TO '{partial}' (FORMAT PARQUET)")
+    con.execute("DROP TABLE cache_out")
     partial.replace(data)
     meta.write_text(json.dumps({"database": _database(), "batches": sorted(batches)}))
 

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from django.db import connection
 
 from sakme.linkage.conf import work_dir
-from sakme.registry import personal_numbers
+from sakme.linkage.numbers import numbers_open
 
 RAW = "raw_records"
 SQLITE_CHUNK = 50_000
@@ -27,7 +27,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("record_id", "BIGINT", "sr.id"),
     ("source", "VARCHAR", "s.code"),
     ("source_key", "VARCHAR", "sr.key"),
-    ("personal_number", "VARCHAR", "sr.personal_number_sealed"),  # opened in DuckDB by _numbers_open
+    ("personal_number", "VARCHAR", "sr.personal_number_sealed"),  # opened in memory: numbers.py
     ("given_name", "VARCHAR", "sr.given_name"),
     ("family_name", "VARCHAR", "sr.family_name"),
     ("birth_date", "DATE", "sr.birth_date"),
@@ -67,22 +67,8 @@ def read_records(con: duckdb.DuckDBPyConnection, *, sources: Sequence[str], batc
         _read_postgresql(con, table, _select_sql(where), params)
     else:
         _read_chunked(con, table, _select_sql(where), params)
-    _numbers_open(con, table)
+    numbers_open(con, table, "record_id")
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
-
-
-def _numbers_open(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """The numbers arrive sealed (the database holds no other form): linkage compares them open, in memory only."""
-    sealed = con.sql(f"SELECT record_id, personal_number FROM {table} "
-                     f"WHERE personal_number IS NOT NULL").to_arrow_table()
-    if not sealed.num_rows:
-        return
-    opened = pa.table({"record_id": sealed["record_id"], "number": pa.array(
-        [personal_numbers.unseal(v) for v in sealed["personal_number"].to_pylist()], pa.string())})
-    con.register("opened_numbers", opened)
-    con.execute(f"UPDATE {table} SET personal_number = o.number FROM opened_numbers o "
-                f"WHERE {table}.record_id = o.record_id")
-    con.unregister("opened_numbers")
 
 
 def _read_postgresql(con: duckdb.DuckDBPyConnection, table: str, sql: str, params: list[str]) -> None:

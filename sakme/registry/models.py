@@ -50,6 +50,8 @@ class Person(Versioned):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     disability_status = models.CharField(_("disability status"), max_length=16, blank=True,
                                          choices=DisabilityStatus.choices)
+    # Set when retention anonymised the person (see sakme.retention): the identifying fields are blank since.
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
     # The source whose values the person's fields carry; other sources only fill what is blank.
     primary_source = models.ForeignKey("SourceSystem", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+", db_index=False)  # a handful of values: no index
