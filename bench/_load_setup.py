@@ -19,12 +19,9 @@ import math
 import random
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from _common import worker_main  # noqa: E402
+from _common import worker_main
 
 PER_UNIT = ("counsellor",) * 4 + ("unit_head", "employer_relations")
 PREFIX = "load-"

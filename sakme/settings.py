@@ -238,7 +238,7 @@ SECURE_PROXY_SSL_HEADER = (("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = _flag("SAKME_USE_X_FORWARDED_HOST", "1" if PRODUCTION else "0")
 # Features no page of sakme uses, refused to the page and to anything embedded in it.
 SAKME_PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "geolocation", "gyroscope", "hid",
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "hid",
     "idle-detection", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
     "screen-wake-lock", "serial", "usb", "xr-spatial-tracking"))
 

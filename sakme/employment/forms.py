@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sakme.common.forms import DateInput
 from sakme.employment.models import (
     DRIVING_LICENCE_CATEGORIES,
+    MAX_POSITIONS,
     Availability,
     Education,
     JobSeeker,
@@ -75,7 +76,7 @@ class VacancyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     occupation = OccupationCodesField(label=_("Occupation (ISCO-08)"), widget=OccupationPicker(multiple=False))
     municipality = forms.ModelChoiceField(label=_("Place of work"), queryset=Municipality.objects.order_by("name_en"))
-    positions = forms.IntegerField(label=_("Positions"), min_value=1, initial=1)
+    positions = forms.IntegerField(label=_("Positions"), min_value=1, max_value=MAX_POSITIONS, initial=1)
     wage_gel = forms.DecimalField(label=_("Monthly wage (GEL)"), required=False, max_digits=9, decimal_places=2)
     required_education = forms.ChoiceField(label=_("Required education"), choices=[("", "—"), *Education.choices],
                                            required=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -166,6 +166,9 @@ class Employer(Versioned):
         return self.name
 
 
+MAX_POSITIONS = 999  # places of one vacancy: the form, the API and the model read this one bound
+
+
 class Vacancy(Versioned):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
@@ -182,7 +185,8 @@ class Vacancy(Versioned):
                                           choices=Education.choices, blank=True)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     wage_gel = models.DecimalField(_("monthly wage (GEL)"), max_digits=9, decimal_places=2, null=True, blank=True)
-    positions = models.PositiveSmallIntegerField(_("positions"), default=1, validators=[MinValueValidator(1)])
+    positions = models.PositiveSmallIntegerField(_("positions"), default=1, validators=[
+        MinValueValidator(1), MaxValueValidator(MAX_POSITIONS)])
     opened_on = models.DateField(_("opened on"))
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)

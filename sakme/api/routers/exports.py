@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse
-from ninja import Router, Schema
+from ninja import Router
 
 from sakme.accounts.actors import AuthedRequest
 from sakme.api.errors import ERRORS
@@ -33,9 +33,9 @@ def export_create(request: AuthedRequest, body: ExportIn) -> Any:
     return 201, _out(services.export_create(actor=request.user, kind=body.kind))
 
 
-@router.get("/exports/{export_id}/file", response={200: Schema, **ERRORS},
-            openapi_extra={"responses": {"200": {"description": "the CSV file",
-                                                 "content": {"text/csv": {"schema": {"type": "string"}}}}}})
+@router.get("/exports/{export_id}/file", response=ERRORS,
+            openapi_extra={"responses": {200: {"description": "the CSV file",
+                                               "content": {"text/csv": {"schema": {"type": "string"}}}}}})
 def export_download(request: AuthedRequest, export_id: int) -> Any:
     """The export's CSV file while it is available (422 `expired` after)."""
     export, path = services.export_open(actor=request.user, export_id=export_id)

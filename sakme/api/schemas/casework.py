@@ -10,6 +10,8 @@ from typing import Generic, TypeVar
 
 from ninja import Field, Schema
 
+from sakme.employment.models import MAX_POSITIONS
+
 T = TypeVar("T")
 
 
@@ -272,7 +274,7 @@ class VacancyIn(Schema):
     municipality: str = Field(description="Municipality code of the place of work")
     opened_on: dt.date
     closes_on: dt.date | None = None
-    positions: int = Field(1, ge=1, le=32767)
+    positions: int = Field(1, ge=1, le=MAX_POSITIONS)
     wage_gel: Decimal | None = Field(None, max_digits=9, decimal_places=2, ge=0)
     required_education: str = Field("", max_length=1)
     required_skills: str = ""

@@ -204,18 +204,20 @@ def pg_run(args: list[str], params: dict[str, str], failure: str) -> str:
     return done.stdout
 
 
-def pg_table_counts(conn: Any) -> dict[str, int]:
-    """Rows of every table the connection sees (the schemas of its search path), as Django's introspection
-    lists them; schema-qualified outside public."""
+def pg_tables(conn: Any) -> list[tuple[str, str]]:
+    """(name, quoted name) of every table the connection sees (the schemas of its search path), as Django's
+    introspection lists them; schema-qualified outside public."""
     tables = conn.execute(
         "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND pg_table_is_visible(c.oid) "
         "AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2").fetchall()
-    counts = {}
-    for schema, table in tables:
-        name = table if schema == "public" else f"{schema}.{table}"
-        counts[name] = int(conn.execute(f"SELECT count(*) FROM {_ident(schema)}.{_ident(table)}").fetchone()[0])
-    return counts
+    return [(table if schema == "public" else f"{schema}.{table}", f"{_ident(schema)}.{_ident(table)}")
+            for schema, table in tables]
+
+
+def pg_table_counts(conn: Any) -> dict[str, int]:
+    return {name: int(conn.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0])
+            for name, quoted in pg_tables(conn)}
 
 
 def _ident(name: str) -> str:

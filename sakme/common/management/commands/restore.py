@@ -80,7 +80,7 @@ class Command(BaseCommand):
             if "django_migrations" not in held:
                 raise CommandError(f"{path} is a PostgreSQL dump but not of a sakme database (it holds no "
                                    "django_migrations table). Nothing was changed.")
-            extra = sorted(set(backups.pg_table_counts(conn)) - held)
+            extra = sorted({name for name, _ in backups.pg_tables(conn)} - held)
             if extra:
                 raise CommandError(
                     f"The database has {len(extra)} table(s) the backup does not hold ({', '.join(extra[:8])}"
