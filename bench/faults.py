@@ -35,6 +35,7 @@ OUT = BENCH / "out" / "faults"
 PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_CTL = ["pg_ctlcluster", "--skip-systemctl-redirect", "--mode", "immediate",
           *os.environ.get("BENCH_PG_CLUSTER", "15 main").split()]
+IMPORT_PHASES = ["reading", "writing", "committing"]  # "committing": written, the transaction about to commit
 LINK_PHASES = ["reading", "preparing", "checking blocks", "training", "scoring", "storing", "clustering", "caching"]
 LINKS = "status IN ('auto_accepted', 'accepted')"
 BIG, SMALL = 20_000, 300  # rows of an import to kill, of an import to complete
@@ -192,11 +193,11 @@ class Drill:
 
     def wait_phase(self, kind: str, pk: int, target: str) -> str | None:
         """Poll until the batch or run `pk` reaches `target` or a later phase; None when it ended first."""
-        deadline, order = time.monotonic() + 120, ["reading", "writing"] if kind == "import" else LINK_PHASES
+        deadline, order = time.monotonic() + 120, IMPORT_PHASES if kind == "import" else LINK_PHASES
         while time.monotonic() < deadline:
             if kind == "import":  # its phase from the progress file, once it has read rows
                 status, progress = self.one("SELECT status FROM registry_importbatch WHERE id = %s", pk), self.progress(pk)
-                phase = progress.get("phase", "") if progress.get("done") or progress.get("phase") == "writing" else ""
+                phase = progress.get("phase", "") if progress.get("done") or progress.get("phase") != "reading" else ""
             else:
                 status, phase = self.rows("SELECT status, phase FROM linkage_linkrun WHERE id = %s", pk)[0]
             if status == "running" and order.index(target) <= [*order, phase].index(phase) < len(order):
@@ -247,7 +248,7 @@ class Drill:
         what = ["import", "linkage", "batch linkage"][n % 3]
         if what == "import":
             pk = self.upload(self.make_file(BIG, fresh=True))
-            phase = self.wait_phase("import", pk, self.rng.choice(["reading", "writing"]))
+            phase = self.wait_phase("import", pk, self.rng.choice(IMPORT_PHASES))
         else:
             batch = self.rng.choice(self.linkable) if what == "batch linkage" and self.linkable else None
             what, pk = "batch linkage" if batch else "linkage", self.start_linkage(batch)

@@ -24,6 +24,12 @@ SAKME_SESSION_MAX_HOURS         and this long after signing in, whatever the act
 SAKME_MAX_UPLOAD_MB             the largest upload taken (512; a 1,000,000-person export is about 234 MB)
 SAKME_LOCKOUT_FAILURES          failed sign-ins for a user name from an address before a 15-minute lockout (5)
 SAKME_LOG_LEVEL                 WARNING
+SAKME_KEYRING                   the keyring sealing personal numbers (var/keyring.json; `sakme keys init`)
+SAKME_EXPORT_MAX_ROWS           the most rows an export holds (10000)
+SAKME_EXPORT_HOURS              how long an export's file stays (24)
+SAKME_EMERGENCY_ACCESS_HOURS    how long a person opened outside one's units stays open (4)
+SAKME_API_TOKEN_DAYS            an API token's life when none is asked (90); SAKME_API_TOKEN_MAX_DAYS the most (365)
+SAKME_API_TOKEN_OTP_HOURS       the most for roles that use a second factor (24)
 """
 
 from __future__ import annotations
@@ -270,9 +276,15 @@ LOGGING = {
 }
 
 # Staff in these roles must use two-factor authentication (TOTP); the demo relaxes it and says so.
-SAKME_OTP_REQUIRED_ROLES = ["administrator", "data_steward", "analyst"]
+SAKME_OTP_REQUIRED_ROLES = ["administrator", "data_steward", "analyst", "data_protection_officer"]
 SAKME_IMPORT_DIR = VAR_DIR / "imports"
 
 # Keys that seal personal numbers at rest live outside the database: a JSON keyring file (0600) made by
 # `sakme keys init` (the demo and tests make one under var/); `sakme keys rotate` adds a key and re-seals.
 SAKME_KEYRING = Path(os.environ.get("SAKME_KEYRING", VAR_DIR / "keyring.json"))
+SAKME_EXPORT_MAX_ROWS = int(os.environ.get("SAKME_EXPORT_MAX_ROWS", "10000"))
+SAKME_EXPORT_HOURS = float(os.environ.get("SAKME_EXPORT_HOURS", "24"))
+SAKME_EMERGENCY_ACCESS_HOURS = float(os.environ.get("SAKME_EMERGENCY_ACCESS_HOURS", "4"))
+SAKME_API_TOKEN_DAYS = int(os.environ.get("SAKME_API_TOKEN_DAYS", "90"))
+SAKME_API_TOKEN_MAX_DAYS = int(os.environ.get("SAKME_API_TOKEN_MAX_DAYS", "365"))
+SAKME_API_TOKEN_OTP_HOURS = int(os.environ.get("SAKME_API_TOKEN_OTP_HOURS", "24"))

@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,8 +36,15 @@ def now() -> int:
 
 
 def session_start(request: HttpRequest) -> None:
-    """Start the clocks of a session that has just signed in (the sign-in page calls this after `login`)."""
+    """Start the clocks of a session that has just signed in."""
     request.session[STARTED] = request.session[SEEN] = now()
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """Every way of signing in (the sign-in page, the admin's, a test's) starts the clocks with the session."""
+    if request is not None and hasattr(request, "session"):
+        session_start(request)
 
 
 def session_expiry(request: HttpRequest, at: int) -> str | None:

@@ -20,7 +20,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sakme.accounts import services
 from sakme.accounts.forms import LoginForm, TokenForm
 from sakme.accounts.middleware import otp_required
-from sakme.accounts.session_limits import session_start
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,7 +47,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("The user name, the password or the code from the authenticator app is wrong."))
         else:
             login(request, user)
-            session_start(request)
             if device is not None:
                 otp_login(request, device)
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
