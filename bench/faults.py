@@ -37,6 +37,7 @@ PG_CTL = ["pg_ctlcluster", "--skip-systemctl-redirect", "--mode", "immediate",
           *os.environ.get("BENCH_PG_CLUSTER", "15 main").split()]
 IMPORT_PHASES = ["reading", "writing", "committing"]  # "committing": written, the transaction about to commit
 LINK_PHASES = ["reading", "preparing", "checking blocks", "training", "scoring", "storing", "clustering", "caching"]
+# A batch's linkage run has two: "scoring" (LINK_PHASES[4]; stores its links at the end) and "clustering" ([6]).
 LINKS = "status IN ('auto_accepted', 'accepted')"
 BIG, SMALL = 20_000, 300  # rows of an import to kill, of an import to complete
 
@@ -57,8 +58,7 @@ class Drill:
         self.base, self.procs, self.restarted, self.conn, self.files = f"http://127.0.0.1:{args.port}", {}, [], None, 0
         self.env = {**os.environ, "DATABASE_URL": self.url, "SAKME_VAR_DIR": str(OUT / "var"), "SAKME_DEMO": "1",
                     "SAKME_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "sakme.settings", "PYTHONPATH": str(ROOT)}
-        # Acknowledged: batch -> (rows, persons created), linkage runs, edits (session or plan, id, its text); and the
-        # acknowledged batches of the demo's persons again, for batch linkage.
+        # Acknowledged: batch -> (rows, created), linkage runs, edits (kind, id, text); batches of demo persons to link.
         self.acked_batches, self.acked_runs, self.acked_edits, self.linkable = {}, set(), [], []
         self.kills, self.answers, self.in_flight, self.halt = Counter[str](), Counter[str](), 0, threading.Event()
         self.found: dict[str, dict[str, str]] = {"lost": {}, "half-written": {}, "misreported": {}}
@@ -248,11 +248,11 @@ class Drill:
         what = ["import", "linkage", "batch linkage"][n % 3]
         if what == "import":
             pk = self.upload(self.make_file(BIG, fresh=True))
-            phase = self.wait_phase("import", pk, self.rng.choice(IMPORT_PHASES))
+            phase = self.wait_phase("import", pk, random.Random(n).choice(IMPORT_PHASES))  # varied whatever the seed
         else:
             batch = self.rng.choice(self.linkable) if what == "batch linkage" and self.linkable else None
             what, pk = "batch linkage" if batch else "linkage", self.start_linkage(batch)
-            phase = self.wait_phase("linkage", pk, self.rng.choice(["scoring", "clustering"] if batch else LINK_PHASES))
+            phase = self.wait_phase("linkage", pk, random.Random(n).choice(LINK_PHASES[4::2] if batch else LINK_PHASES))
         self.kill("worker")
         self.outcome("import" if what == "import" else "linkage", pk)
         return f"{what} {pk} at {phase or 'its end (missed)'}"

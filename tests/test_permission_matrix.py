@@ -152,11 +152,11 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "api:household_detail": ("get", "household", allowed(PERSON_ROLES, scoped=True, anon=401)),
     "api:person_number_reveal": ("post", "person", allowed(REVEAL_ROLES, scoped=True, anon=401,
                                                            json=lambda t: {"reason": "checking the ID card"})),
-    "api:emergency_access_open": ("post", None, allowed(EMERGENCY_ROLES, anon=401, ok=201, json=lambda t: {
+    "api:emergency_access_open": ("post", None, allowed(EMERGENCY_ROLES, anon=401, json=lambda t: {
         "personal_number": t["elsewhere_number"], "reason": "came to our office"})),
     "api:emergency_accesses": ("get", None, allowed(EMERGENCY_REVIEWERS, anon=401)),
     "api:exports": ("get", None, allowed(EVERY_ROLE, anon=401)),
-    "api:export_create": ("post", None, allowed(CASE_READERS, anon=401, ok=201, json=lambda t: {"kind": "caseload"})),
+    "api:export_create": ("post", None, allowed(CASE_READERS, anon=401, json=lambda t: {"kind": "caseload"})),
     "api:export_download": ("get", "export", allowed({Role.COUNSELLOR}, denied=404, anon=401)),
     "api:person_links": ("get", "person", allowed(PERSON_ROLES, scoped=True, anon=401)),
     # Imports and linkage are the data steward's, nationwide: no unit scoping.

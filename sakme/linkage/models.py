@@ -71,7 +71,9 @@ class LinkRun(models.Model):
         SUCCEEDED = "succeeded", _("finished")
         REFUSED = "refused", _("refused: see the message")
         FAILED = "failed", _("failed")
-        INTERRUPTED = "interrupted", _("interrupted: its process stopped and no links were stored; start it again")
+        # Its process stopped: before the store was written (nothing changed) or just after (its links are kept);
+        # either way running it again finishes the work.
+        INTERRUPTED = "interrupted", _("interrupted: its process stopped before it finished; start it again")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)

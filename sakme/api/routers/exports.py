@@ -27,10 +27,10 @@ def exports(request: AuthedRequest) -> Any:
     return [_out(e) for e in services.exports_for_user(request.user)[:50]]
 
 
-@router.post("/exports", response={201: ExportOut, **ERRORS})
+@router.post("/exports", response={200: ExportOut, **ERRORS})
 def export_create(request: AuthedRequest, body: ExportIn) -> Any:
     """Make an export of one kind (the kind's capability; refused as `too_many_rows` above the cap)."""
-    return 201, _out(services.export_create(actor=request.user, kind=body.kind))
+    return _out(services.export_create(actor=request.user, kind=body.kind))
 
 
 @router.get("/exports/{export_id}/file", response=ERRORS,

@@ -52,13 +52,13 @@ def _emergency_out(a: EmergencyAccess) -> dict[str, Any]:
             "reason": a.reason, "opened_at": a.opened_at, "until": a.until}
 
 
-@router.post("/persons/emergency-access", response={201: EmergencyAccessOut, **ERRORS})
+@router.post("/persons/emergency-access", response={200: EmergencyAccessOut, **ERRORS})
 def emergency_access_open(request: AuthedRequest, body: EmergencyAccessIn) -> Any:
     """Break the glass: open the person of another unit holding this whole number, for a stated reason (logged,
     shown to that unit's head, lapsing after a few hours)."""
     opened = emergency.emergency_access_open(actor=request.user, personal_number=body.personal_number,
                                              reason=body.reason)
-    return 201, _emergency_out(opened)
+    return _emergency_out(opened)
 
 
 @router.get("/emergency-accesses", response={200: list[EmergencyAccessOut], **ERRORS})

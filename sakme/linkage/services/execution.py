@@ -3,6 +3,7 @@ scoring, and replacing the link store in one transaction at the end (no transact
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -189,19 +190,17 @@ def _execute_batch(run: LinkRun, tracker: _Tracker, actor: Actor) -> None:
     models = [m for m in LinkageModel.objects.filter(active=True) if source in m.sources]
     if not models:
         raise DomainError(_("No trained model links source “%(s)s” yet: run a full linkage first.") % {"s": source})
-    run.counts = {"models": [str(m) for m in models]}
-    touched: set[int] = set()
+    run.counts = {"models": [str(m) for m in models], "clusters_rebuilt": 0}
     for index, model in enumerate(models):
         tracker("scoring", 10 + 80 * index // len(models))
-        touched |= _batch_against(run, model)
-    tracker("clustering", 90)
-    with transaction.atomic():
-        store.lock()
-        run.counts["clusters_rebuilt"] = store.clusters_rebuild_around(touched)
+        done = 10 + 80 * (index + 1) // len(models)
+        _batch_against(run, model, clustering=functools.partial(tracker, "clustering", done))
     run.model = models[0]
 
 
-def _batch_against(run: LinkRun, model: LinkageModel) -> set[int]:
+def _batch_against(run: LinkRun, model: LinkageModel, *, clustering: Callable[[], object]) -> None:
+    """Score the batch against the model's prepared records; its pairs and the clusters around them are written in
+    one transaction (a kill leaves both as they were, or both new)."""
     link = model.link_type == LinkType.LINK
     sources = list(model.sources)
     con = duckdb_connection()
@@ -221,7 +220,6 @@ def _batch_against(run: LinkRun, model: LinkageModel) -> set[int]:
         con.execute("DELETE FROM existing_records WHERE unique_id IN (SELECT unique_id FROM new_records)")
         new_count = int(con.execute("SELECT count(*) FROM new_records").fetchall()[0][0])
         run.counts[f"new_records_{model.scope}"] = new_count
-        touched: set[int] = set()
         if new_count:
             present = [s for s in sources if con.execute("SELECT 1 FROM new_records WHERE source_dataset = ? LIMIT 1",
                                                          [s]).fetchall()]
@@ -230,18 +228,19 @@ def _batch_against(run: LinkRun, model: LinkageModel) -> set[int]:
             if scoring.score_new(backend, existing, new, model.splink_model, lower=model.lower_threshold):
                 scoring.classify(con, model.splink_model, upper=model.upper_threshold, link=link)
                 new_ids = [int(r[0]) for r in con.execute("SELECT unique_id FROM new_records").fetchall()]
+                touched = set(new_ids) | {int(x) for row in con.execute(
+                    f"SELECT record_a, record_b FROM {scoring.SCORED}").fetchall() for x in row}
+                clustering()
                 with transaction.atomic():
                     store.lock()
                     counts = store.pairs_write(con, model_id=model.pk, run_id=run.pk, scope_model_ids=[model.pk],
                                                record_ids=new_ids)
-                touched = set(new_ids) | {int(x) for row in con.execute(
-                    f"SELECT record_a, record_b FROM {scoring.SCORED}").fetchall() for x in row}
+                    run.counts["clusters_rebuilt"] += store.clusters_rebuild_around(touched)
                 for key in ("auto_accepted", "review"):
                     run.counts[key] = run.counts.get(key, 0) + counts.get(key, 0)
         con.execute("CREATE OR REPLACE TABLE all_records AS SELECT * FROM existing_records "
                     "UNION ALL BY NAME SELECT * FROM new_records")
         cache.cache_save(con, model.scope, "all_records", known | set(new_batches))
-        return touched
     finally:
         backend.close()
         con.close()
