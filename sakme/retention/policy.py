@@ -2,7 +2,8 @@
 
 Persons known only to Worknet (never to the social-assistance registry, which the law keeps), with no case open or
 closed within the period and no record imported within it, are anonymised: names, personal number, address, phone
-and the day and month of birth go; sex, year of birth, municipality and unit stay for the statistics.
+and the day and month of birth go, with what staff wrote about them in free text (notes, goals, skills, work
+history); sex, year of birth, municipality, unit and the cases' dates and outcomes stay for the statistics.
 """
 
 from __future__ import annotations

@@ -16,12 +16,32 @@ from django.utils import timezone
 from sakme.accounts.actors import SYSTEM, Actor
 from sakme.audit import services as audit
 from sakme.audit.models import AccessEvent, AuditEvent
-from sakme.casework.models import Case
+from sakme.casework.models import (
+    Case,
+    CaseEvent,
+    CoachingContact,
+    CounsellingSession,
+    EmploymentPlan,
+    FollowUp,
+    SupportedEmployment,
+)
+from sakme.employment.models import JobSeeker, WorkHistoryEntry
 from sakme.exports.services import exports_expire
 from sakme.registry.models import EmergencyAccess, ImportBatch, ImportProblem, Person, SourceRecord
 from sakme.retention.policy import retention_days
 
 CHUNK = 5000
+# What staff wrote about a person, in free text: blanked with the person (the records, dates and outcomes stay).
+FREE_TEXT: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
+    (CaseEvent, "case__job_seeker__person_id", ("note",)),
+    (EmploymentPlan, "case__job_seeker__person_id", ("goals",)),
+    (CounsellingSession, "case__job_seeker__person_id", ("notes",)),
+    (FollowUp, "case__job_seeker__person_id", ("notes",)),
+    (SupportedEmployment, "case__job_seeker__person_id", ("needs",)),
+    (CoachingContact, "pathway__case__job_seeker__person_id", ("notes",)),
+    (JobSeeker, "person_id", ("skills", "accommodations")),
+    (WorkHistoryEntry, "job_seeker__person_id", ("job_title", "employer_name")),
+)
 KEPT_SOURCE = "ssa"  # the social-assistance registry keeps its own records by law: its persons are never anonymised
 
 
@@ -80,6 +100,9 @@ def persons_anonymise(cutoff: dt.datetime, today: dt.date) -> int:
             SourceRecord.objects.bulk_update(records, [
                 "given_name", "family_name", "address", "phone", "personal_number_digest", "personal_number_sealed",
                 "personal_number_tail", "birth_date"])
+            ids = [p.pk for p in persons]
+            for model, path, fields in FREE_TEXT:
+                model._default_manager.filter(**{f"{path}__in": ids}).update(**dict.fromkeys(fields, ""))
             done += len(persons)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from sakme.accounts.actors import SYSTEM
 from sakme.audit import services as audit
 from sakme.audit.models import AccessEvent, AccessKind, AuditEvent
+from sakme.casework.models import Case, CounsellingSession
 from sakme.registry.models import ImportBatch, Person, SourceRecord, SourceSystem
 from sakme.retention.services import persons_to_anonymise, retention_run
 from sakme.tests.factories import open_case, person
@@ -49,6 +50,9 @@ def test_a_worknet_only_person_is_anonymised_after_five_quiet_years(staff):
     now = timezone.now()
     quiet = person(given="ეკა", family="ლომიძე", personal_number="01001012345", phone="599123456")
     _record(quiet, "worknet", imported=now)
+    old_case = open_case(who=quiet)
+    CounsellingSession.objects.create(case=old_case, held_on=timezone.localdate(), notes="she lives with her sister")
+    Case.objects.filter(pk=old_case.pk).update(state="closed", closed_on=timezone.localdate())
     beneficiary = person(given="ნინო", family="ბერიძე")
     _record(beneficiary, "ssa", imported=now)
     in_services = person(given="გიორგი", family="კაპანაძე")
@@ -63,6 +67,8 @@ def test_a_worknet_only_person_is_anonymised_after_five_quiet_years(staff):
     assert gone.personal_number_digest is None and gone.personal_number_sealed is None
     assert gone.birth_date == dt.date(quiet.birth_date.year, 1, 1) and gone.sex == quiet.sex
     assert gone.unit_id == quiet.unit_id and gone.anonymised_on is not None
+    assert CounsellingSession.objects.get(case=old_case).notes == ""  # what staff wrote about her goes too
+    assert Case.objects.get(pk=old_case.pk).closed_on is not None  # the case itself stays, for the figures
     record = SourceRecord.objects.get(person=quiet)
     assert (record.given_name, record.address, record.birth_date) == ("", "", dt.date(1980, 1, 1))
     assert Person.objects.get(pk=beneficiary.pk).given_name_ka == "ნინო"  # the registry keeps its own
