@@ -20,12 +20,23 @@ def persons_for_user(user: Actor) -> QuerySet[Person]:
     lasts (PermissionDenied for roles that see no persons)."""
     require(user, Capability.PERSON_VIEW)
     scope = unit_scope_for_user(user)
-    member = acting_user(user)
-    user_id = member.pk if member is not None else None
-    if scope.everywhere or user_id is None:
+    opened = [] if scope.everywhere else _opened_person_ids(user)
+    if not opened:  # the usual case: the units alone, so that counts and searches keep to the unit index
         return Person.objects.filter(scope.filter("unit_id"))
-    opened = EmergencyAccess.objects.filter(user_id=user_id, until__gt=timezone.now()).values("person_id")
     return Person.objects.filter(scope.filter("unit_id") | Q(pk__in=opened))
+
+
+def _opened_person_ids(user: Actor) -> list[int]:
+    """The persons the user opened outside their units and may still see (read once per request)."""
+    member = acting_user(user)
+    if member is None:
+        return []
+    cached: list[int] | None = getattr(member, "_opened_person_ids", None)
+    if cached is None:
+        cached = list(EmergencyAccess.objects.filter(user_id=member.pk, until__gt=timezone.now())
+                      .values_list("person_id", flat=True))
+        member._opened_person_ids = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def households_for_user(user: Actor) -> QuerySet[Household]:

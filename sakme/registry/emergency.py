@@ -55,6 +55,7 @@ def emergency_access_open(*, actor: Actor, personal_number: str, reason: str) ->
                      entity_id=person.pk, changes={"unit": person.unit_id, "until": opened.until.isoformat()})
         audit.record_access(actor=actor, person_ids=[person.pk], kind=AccessKind.EMERGENCY,
                             context=personal_numbers.mask_text(reason))
+    user.__dict__.pop("_opened_person_ids", None)  # read again: the person is open to the user from now
     return opened
 
 

@@ -69,7 +69,7 @@ class Command(BaseCommand):
             self.stdout.write(f"an opening from outside the unit, by {EMERGENCY_USER} (the counsellor's password)")
         self.stdout.write(self.style.SUCCESS("\nDemo users (user name / password):"))
         for username, password in credentials.items():
-            self.stdout.write(f"  {username:<22} {password}")
+            self.stdout.write(f"  {username:<24} {password}")
         self.stdout.write("Two-factor authentication is not enforced in the demo.\n")
 
     def _serve(self, options: dict[str, Any]) -> None:
