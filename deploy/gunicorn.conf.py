@@ -29,9 +29,12 @@ timeout = int(os.environ.get("SAKME_WEB_TIMEOUT", "120"))
 graceful_timeout = 30  # a restart lets requests in flight finish
 keepalive = 5
 # A worker is replaced after this many requests (spread so that they do not all restart at once): memory a
-# worker gathers over days (caches, fragmentation) is given back.
-max_requests = 2000
-max_requests_jitter = 200
+# worker gathers over days (caches, fragmentation) is given back. The app is loaded once in the master and the
+# workers forked from it, so that a replacement starts warm (a cold start on a busy machine held requests for
+# seconds) and the workers share the loaded code's memory.
+max_requests = 20000
+max_requests_jitter = 2000
+preload_app = True
 
 # The proxy (docs/deploy.md) sets X-Forwarded-Proto; gunicorn believes it only from these addresses.
 forwarded_allow_ips = os.environ.get("SAKME_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
@@ -53,8 +56,16 @@ control_socket = os.environ.get("SAKME_WEB_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
 
 
+def when_ready(server: object) -> None:
+    """Import every view and the API's routers in the master, before the workers are forked from it: no request
+    waits for them (the database is not touched: each worker opens its own connections)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (resolving the URL conf is the point)
+
+
 def post_worker_init(worker: object) -> None:
-    """Import every view and the API's routers as the worker starts, not on the first request someone waits for."""
+    """The same in a worker, in case the app was not preloaded (a resolved URL conf makes this free)."""
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 (resolving the URL conf is the point)
