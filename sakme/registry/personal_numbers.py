@@ -118,6 +118,9 @@ def unseal(sealed: str) -> str:
     """The number a seal holds; ValueError for a seal of an unknown key or one that was tampered with."""
     name, _dot, body = sealed.partition(".")
     key = keyring().seal_keys.get(name)
+    if key is None:  # sealed by a process that has seen a rotation this one has not: read the keyring again
+        keyring_reload()
+        key = keyring().seal_keys.get(name)
     if key is None:
         raise ValueError(f"personal number sealed under key {name!r}, which the keyring does not hold")
     raw = base64.urlsafe_b64decode(body)
