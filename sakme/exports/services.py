@@ -4,9 +4,11 @@ for its maker only, logged (an audit event, and an access event for every person
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
+import os
 import uuid
 from pathlib import Path
 
@@ -48,6 +50,31 @@ def _cell(value: object) -> str:
     return inert(str(value))
 
 
+class _HashedFile:
+    """A new file readable by its owner only from the start, written as UTF-8 with a BOM (Excel shows Georgian) and
+    hashed as it is written."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+        self.hash = hashlib.sha256()
+        self.sha256 = ""
+        self._bytes(codecs.BOM_UTF8)
+
+    def _bytes(self, data: bytes) -> None:
+        self.file.write(data)
+        self.hash.update(data)
+
+    def write(self, text: str) -> None:
+        self._bytes(text.encode())
+
+    def __enter__(self) -> _HashedFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+        self.sha256 = self.hash.hexdigest()
+
+
 def export_create(*, actor: Actor, kind: str) -> Export:
     """Write one export of `kind` for the actor: refused without the kind's capability or above the row cap."""
     chosen = KINDS.get(kind)
@@ -65,29 +92,26 @@ def export_create(*, actor: Actor, kind: str) -> Export:
     name = f"{kind}-{uuid.uuid4().hex}.csv"
     path = export_dir() / name
     persons: set[int] = set()
-    digest = hashlib.sha256()
     rows = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([str(c) for c in chosen.columns])
-        for person_id, cells in chosen.rows(query):
-            writer.writerow([_cell(c) for c in cells])
-            rows += 1
-            if person_id is not None:
-                persons.add(person_id)
-    path.chmod(0o600)
-    digest.update(path.read_bytes())
-    try:
+    try:  # no file without its record and its log: a failure anywhere removes it
+        with _HashedFile(path) as handle:
+            writer = csv.writer(handle)
+            writer.writerow([str(c) for c in chosen.columns])
+            for person_id, cells in chosen.rows(query):
+                writer.writerow([_cell(c) for c in cells])
+                rows += 1
+                if person_id is not None:
+                    persons.add(person_id)
         with transaction.atomic():
             export = Export.objects.create(kind=kind, user=user, rows=rows, file_name=name,
-                                           sha256=digest.hexdigest(),
+                                           sha256=handle.sha256,
                                            expires_at=timezone.now() + dt.timedelta(hours=available_hours()))
             audit.record(actor=actor, action="export.create", entity_type="exports.export", entity_id=export.pk,
                          changes={"kind": kind, "rows": rows})
             audit.record_access(actor=actor, person_ids=sorted(persons), kind=AccessKind.EXPORT,
                                 context=f"export {export.pk}")
     except BaseException:
-        path.unlink(missing_ok=True)  # no file without its record and its log
+        path.unlink(missing_ok=True)
         raise
     return export
 

@@ -25,8 +25,6 @@ from sakme.registry import personal_numbers
 from sakme.registry.models import EmergencyAccess, Person
 from sakme.registry.reveal import reason_checked
 
-NUMBER_DIGITS = 11
-
 
 def emergency_hours() -> float:
     return float(getattr(settings, "SAKME_EMERGENCY_ACCESS_HOURS", 4))
@@ -36,10 +34,10 @@ def emergency_access_open(*, actor: Actor, personal_number: str, reason: str) ->
     """Open the person holding this whole number, though of another unit, for `emergency_hours()`."""
     require(actor, Capability.EMERGENCY_ACCESS)
     reason = reason_checked(reason)
-    digits = personal_number.replace(" ", "")
-    if len(digits) != NUMBER_DIGITS or not (digits.isascii() and digits.isdigit()):
+    number = personal_numbers.whole_number(personal_number)
+    if number is None:
         raise DomainError(_("Type all 11 digits of the personal number."), code="whole_number_needed")
-    person = Person.objects.filter(personal_number_digest=personal_numbers.digest(digits)).first()
+    person = Person.objects.filter(personal_number_digest=personal_numbers.digest(number)).first()
     if person is None:
         raise NotFound(_("No person holds this personal number."), code="not_found")
     if unit_scope_for_user(actor).allows(person.unit_id):
@@ -65,6 +63,14 @@ def emergency_accesses_for_user(actor: Actor) -> QuerySet[EmergencyAccess]:
     require(actor, Capability.EMERGENCY_ACCESS_REVIEW)
     return (EmergencyAccess.objects.filter(unit_scope_for_user(actor).filter("unit_id"))
             .select_related("user", "person", "unit").order_by("-opened_at", "-pk"))
+
+
+def emergency_accesses_listed(actor: Actor, *, kind: AccessKind, context: str,
+                              limit: int = 200) -> list[EmergencyAccess]:
+    """The newest openings a reviewer may see, for a page or the API; the persons shown are logged."""
+    found = list(emergency_accesses_for_user(actor)[:limit])
+    audit.record_access(actor=actor, person_ids=sorted({a.person_id for a in found}), kind=kind, context=context)
+    return found
 
 
 def emergency_accesses_of_user(actor: Actor) -> QuerySet[EmergencyAccess]:

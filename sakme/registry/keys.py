@@ -59,7 +59,7 @@ def keys_rotate(*, retire: bool = False) -> dict[str, int]:
     ring = json.loads(path.read_text())
     keys = ring["seal"]["keys"]
     name = f"s{max(int(k[1:]) for k in keys) + 1}"
-    keys[name] = personal_numbers.keyring_new()["index"]  # 32 fresh random bytes, as any key
+    keys[name] = personal_numbers.key_new()
     ring["seal"]["current"] = name
     personal_numbers.keyring_write(path, ring, replace=True)
     personal_numbers.keyring_reload()

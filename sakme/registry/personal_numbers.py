@@ -48,12 +48,13 @@ class Protected:
     tail: str
 
 
-def _new_key() -> str:
+def key_new() -> str:
+    """32 random bytes, base64: a seal key or the index key."""
     return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def keyring_new() -> dict[str, Any]:
-    return {"seal": {"current": "s1", "keys": {"s1": _new_key()}}, "index": _new_key()}
+    return {"seal": {"current": "s1", "keys": {"s1": key_new()}}, "index": key_new()}
 
 
 def keyring_write(path: Path, ring: dict[str, Any], *, replace: bool = False) -> None:
@@ -128,6 +129,15 @@ def unseal(sealed: str) -> str:
         return key.decrypt(raw[:12], raw[12:], PURPOSE).decode()
     except InvalidTag as error:
         raise ValueError("a sealed personal number does not open: altered, or sealed under another key") from error
+
+
+DIGITS = 11
+
+
+def whole_number(text: str) -> str | None:
+    """The personal number a typed text is (11 ASCII digits, spaces allowed), or None."""
+    digits = text.replace(" ", "")
+    return digits if len(digits) == DIGITS and digits.isascii() and digits.isdigit() else None
 
 
 def protect(number: str) -> Protected:

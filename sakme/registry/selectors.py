@@ -17,7 +17,6 @@ from sakme.registry.access import persons_for_user
 from sakme.registry.models import Enrolment, ImportBatch, Membership, NameKey, Person, SourceRecord
 
 SEARCH_LIMIT = 25
-NUMBER_DIGITS = 11
 _KEY_END = "{"  # the character after "z": keys hold a-z and spaces only, compared under the C collation
 _NAME_ORDER = ("family_key", "given_key", "id")
 
@@ -46,9 +45,10 @@ def person_search(*, user: Any, query: str, limit: int = SEARCH_LIMIT) -> Search
     fuzzy = False
     ids: list[int] = []
     if digits.isdigit():
-        if len(digits) != NUMBER_DIGITS or not digits.isascii():
+        number = personal_numbers.whole_number(digits)
+        if number is None:
             return SearchResult([], False, whole_number_needed=True)
-        ids = list(base.filter(personal_number_digest=personal_numbers.digest(digits)).values_list("id", flat=True))
+        ids = list(base.filter(personal_number_digest=personal_numbers.digest(number)).values_list("id", flat=True))
     else:
         raw_words = [w for w in query.split() if fold(w)]
         if not raw_words:

@@ -25,8 +25,6 @@ from sakme.registry import access, emergency, reveal, selectors, services
 from sakme.registry.forms import EmergencyAccessForm, ImportForm, RevealForm, SearchForm
 from sakme.registry.models import ImportBatch
 
-REVIEW_PAGE = 200
-
 
 @requires(Capability.PERSON_VIEW)
 @vary_on_headers("HX-Request")
@@ -99,9 +97,7 @@ def emergency_access(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.EMERGENCY_ACCESS_REVIEW)
 def emergency_accesses(request: AuthedRequest) -> HttpResponse:
     """Who opened persons of the reviewer's units from outside, when and why (the newest first)."""
-    page = list(emergency.emergency_accesses_for_user(request.user)[:REVIEW_PAGE])
-    record_access(actor=request.user, person_ids=sorted({a.person_id for a in page}), kind=AccessKind.LISTED,
-                  context=request.path)
+    page = emergency.emergency_accesses_listed(request.user, kind=AccessKind.LISTED, context=request.path)
     return render(request, "registry/emergency_accesses.html", {"accesses": page, "now": timezone.now()})
 
 

@@ -19,7 +19,6 @@ from sakme.api.schemas import (
     SearchOut,
 )
 from sakme.audit.models import AccessKind
-from sakme.audit.services import record_access
 from sakme.registry import access, emergency, reveal, selectors
 from sakme.registry.models import EmergencyAccess, Person
 
@@ -64,9 +63,7 @@ def emergency_access_open(request: AuthedRequest, body: EmergencyAccessIn) -> An
 @router.get("/emergency-accesses", response={200: list[EmergencyAccessOut], **ERRORS})
 def emergency_accesses(request: AuthedRequest) -> Any:
     """Openings of persons of the caller's units from outside them (unit heads, the data-protection officer)."""
-    found = list(emergency.emergency_accesses_for_user(request.user)[:200])
-    record_access(actor=request.user, person_ids=sorted({a.person_id for a in found}), kind=AccessKind.API,
-                  context=request.path)
+    found = emergency.emergency_accesses_listed(request.user, kind=AccessKind.API, context=request.path)
     return [_emergency_out(a) for a in found]
 
 

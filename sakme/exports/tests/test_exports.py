@@ -4,6 +4,7 @@ and gone when they expire; personal numbers masked and no cell that runs as a fo
 from __future__ import annotations
 
 import csv
+import hashlib
 import datetime as dt
 import io
 import json
@@ -37,6 +38,9 @@ def test_an_export_holds_the_units_cases_masked_and_logs_each_person(cases, staf
     export = services.export_create(actor=counsellor, kind="caseload")
     rows = _rows(export)
     assert export.rows == 2 and len(rows) == 3
+    written = services.export_dir() / export.file_name
+    assert hashlib.sha256(written.read_bytes()).hexdigest() == export.sha256
+    assert written.stat().st_mode & 0o777 == 0o600  # its maker's alone, from the start
     body = "\n".join(",".join(r) for r in rows)
     for case in cases:
         assert number_of(case.job_seeker.person) not in body
