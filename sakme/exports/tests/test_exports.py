@@ -4,8 +4,8 @@ and gone when they expire; personal numbers masked and no cell that runs as a fo
 from __future__ import annotations
 
 import csv
-import hashlib
 import datetime as dt
+import hashlib
 import io
 import json
 
