@@ -7,7 +7,6 @@ A worker prints one line `BENCH-JSON {...}` with its figures; everything else it
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import platform
@@ -105,12 +104,11 @@ def fresh_database(kind: str, name: str) -> str:
 
 def _bench_keyring() -> Path:
     """The keyring the workers seal personal numbers with (production settings make none by themselves)."""
+    from sakme.registry.personal_numbers import keyring_new, keyring_write
+
     path = VAR / "keyring.json"
     if not path.exists():
-        ring = {"seal": {"current": "s1", "keys": {"s1": base64.b64encode(os.urandom(32)).decode()}},
-                "index": base64.b64encode(os.urandom(32)).decode()}
-        path.write_text(json.dumps(ring))
-        path.chmod(0o600)
+        keyring_write(path, keyring_new())
     return path
 
 

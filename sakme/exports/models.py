@@ -26,3 +26,10 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+    @property
+    def label(self) -> object:
+        """The kind as people read it (a kind no longer offered shows its code)."""
+        from sakme.exports.kinds import KINDS  # the kinds read the domain apps; the model needs them only here
+
+        return KINDS[self.kind].label if self.kind in KINDS else self.kind

@@ -17,11 +17,8 @@ from sakme.exports.kinds import KINDS
 @require_http_methods(["GET"])
 def exports(request: AuthedRequest) -> HttpResponse:
     kinds = [(name, kind.label) for name, kind in KINDS.items() if request.user.can(kind.capability)]
-    mine = list(services.exports_for_user(request.user)[:50])
-    for export in mine:
-        export.label = KINDS[export.kind].label if export.kind in KINDS else export.kind  # type: ignore[attr-defined]
     return render(request, "exports/exports.html", {
-        "kinds": kinds, "exports": mine,
+        "kinds": kinds, "exports": list(services.exports_for_user(request.user)[:50]),
         "max_rows": services.max_rows(), "hours": services.available_hours(),
     })
 
