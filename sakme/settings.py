@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "sakme.employment",
     "sakme.casework",
     "sakme.exports",
+    "sakme.indicators",
     "sakme.retention",
     "sakme.api",
     "sakme.demo",

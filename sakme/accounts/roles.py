@@ -36,6 +36,10 @@ class Capability(models.TextChoices):
     ROLLOUT_VIEW = "rollout.view", _("See the service model's rollout figures")
     REGISTRY_TOTALS = "registry.totals", _("See the registry's national totals")
     EMPLOYER_SERVICES = "employer.services", _("Serve employers: vacancies and shortlists")
+    INDICATOR_VIEW = "indicator.view", _("See the indicators and the dashboards")
+    INDICATOR_COMPUTE = "indicator.compute", _("Compute the indicators and make the annual report")
+    INDICATOR_RECORDS = "indicator.records", _("Open the records behind a figure (pseudonymised for analysts)")
+    ACTIVITY_RECORD = "activity.record", _("Record staff allocations, trainings, working meetings and manuals")
 
 
 _ALL_UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
@@ -65,6 +69,12 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.ROLLOUT_VIEW: frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}),
     Capability.REGISTRY_TOTALS: frozenset({Role.ANALYST}),
     Capability.EMPLOYER_SERVICES: frozenset({Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD}),
+    Capability.INDICATOR_VIEW: frozenset({Role.ANALYST, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.ADMINISTRATOR}),
+    Capability.INDICATOR_COMPUTE: frozenset({Role.ANALYST}),
+    # Unit heads and coordinators see the cases of their units by name; analysts a pseudonym per person.
+    Capability.INDICATOR_RECORDS: frozenset({Role.ANALYST, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}),
+    # The central department keeps the record of the programme's activities (the annual report's sources).
+    Capability.ACTIVITY_RECORD: frozenset({Role.ANALYST, Role.ADMINISTRATOR}),
 }
 
 # Roles that see every unit; the others see the units (or regions) they are posted to.
@@ -85,7 +95,8 @@ def role_sees_every_unit(role: str) -> bool:
 # cases, shortlists; and any capability added later, until it is listed here), so granting a role that holds one is
 # audited and nobody may grant it to themselves (administrators run the system, not people's files).
 NO_PERSONAL_DATA = frozenset({Capability.GEO_VIEW, Capability.ADMIN_SITE, Capability.ROLLOUT_VIEW,
-                              Capability.REGISTRY_TOTALS})
+                              Capability.REGISTRY_TOTALS, Capability.INDICATOR_VIEW, Capability.INDICATOR_COMPUTE,
+                              Capability.ACTIVITY_RECORD})
 PERSONAL_DATA_CAPABILITIES = frozenset(Capability) - NO_PERSONAL_DATA
 
 

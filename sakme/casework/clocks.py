@@ -14,6 +14,7 @@ DEFAULT_WORKING_DAYS = {
     ServiceLevel.Clock.FIRST_SESSION: 5,
     ServiceLevel.Clock.PLAN: 15,
     ServiceLevel.Clock.REFERRAL_OUTCOME: 10,
+    ServiceLevel.Clock.SHORTLIST: 10,
 }
 
 

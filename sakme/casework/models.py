@@ -274,6 +274,7 @@ class ServiceLevel(models.Model):
         FIRST_SESSION = "first_session", _("from registration to the first counselling session")
         PLAN = "plan", _("from registration to an agreed plan")
         REFERRAL_OUTCOME = "referral_outcome", _("from referral to its outcome")
+        SHORTLIST = "shortlist", _("from a vacancy's opening to its first shortlist sent")
 
     clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices, unique=True)
     working_days = models.PositiveSmallIntegerField(_("working days"))

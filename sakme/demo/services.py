@@ -15,12 +15,11 @@ from sakme.accounts.models import User
 from sakme.accounts.roles import Role
 from sakme.accounts.services import user_create
 from sakme.demo.generator import generate
-from sakme.employment.services import occupations_load
 from sakme.geo.models import Region, StaffPost, TerritorialUnit
-from sakme.geo.services import territory_load
+from sakme.indicators.services import reference_load
 from sakme.registry.importing.mapping import MAPPINGS_DIR, load_mapping_file
 from sakme.registry.models import ImportBatch
-from sakme.registry.services import import_file, source_systems_load
+from sakme.registry.services import import_file
 
 DEMO_DIR_NAME = "demo"
 # Where each demo role is posted: unit roles to Tbilisi centre 2 (Vake, Saburtalo), the coordinator to Imereti.
@@ -90,5 +89,4 @@ def demo_population_load(*, persons: int, seed: int, log: object = print) -> lis
 
 
 def demo_reference_load() -> dict[str, int]:
-    return {**territory_load(actor=SYSTEM), "source_systems": source_systems_load(actor=SYSTEM),
-            "occupations": occupations_load(actor=SYSTEM)}
+    return reference_load(actor=SYSTEM)

@@ -148,3 +148,73 @@ class Training(models.Model):
     @property
     def title(self) -> str:
         return self.title_en if (get_language() or "ka").startswith("en") else self.title_ka
+
+
+class StaffAllocation(models.Model):
+    """The staff units a territorial unit has on the employment component from a date: a reinforcement or a cut."""
+
+    unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, related_name="staff_allocations")
+    date = models.DateField(_("from"))
+    staff_units = models.PositiveSmallIntegerField(_("staff units on the employment component"))
+    reason_ka = models.TextField(_("reason (Georgian)"), blank=True)
+    reason_en = models.TextField(_("reason (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("staff allocation")
+        verbose_name_plural = _("staff allocations")
+        ordering = ["-date", "unit__code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "date"], name="staffallocation_unit_date")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.date:%Y-%m-%d}: {self.staff_units}"
+
+    @property
+    def reason(self) -> str:
+        return self.reason_en if (get_language() or "ka").startswith("en") else self.reason_ka
+
+
+class ApprovalOrder(models.Model):
+    """An order of the agency's director, by number and date (what approves a methodological manual)."""
+
+    number = models.CharField(_("order number"), max_length=40)
+    date = models.DateField(_("date"))
+    title_ka = models.CharField(_("title (Georgian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["number", "date"], name="approvalorder_number_date")]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.date:%d.%m.%Y})"
+
+
+class Manual(models.Model):
+    """A methodological manual or guide of the service model, approved by an order."""
+
+    class Kind(models.TextChoices):
+        JOB_SEEKERS = "job_seekers", _("services to job seekers")
+        EMPLOYERS = "employers", _("services to employers")
+        GROUP_SESSIONS = "group_sessions", _("group consultation sessions")
+        OTHER = "other", _("other")
+
+    order = models.ForeignKey(ApprovalOrder, on_delete=models.PROTECT, related_name="manuals",
+                              verbose_name=_("approved by order"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title_ka = models.CharField(_("title (Georgian)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+
+    class Meta:
+        verbose_name = _("methodological manual")
+        verbose_name_plural = _("methodological manuals")
+        ordering = ["order__date", "pk"]
+        constraints = [models.UniqueConstraint(fields=["order", "title_en"], name="manual_unique_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if (get_language() or "ka").startswith("en") else self.title_ka

@@ -10,14 +10,25 @@ from django.db import transaction
 
 from sakme.accounts.actors import Actor
 from sakme.audit import services as audit
-from sakme.geo.models import Municipality, Region, RolloutEvent, TbilisiDistrict, TerritorialUnit, Training
+from sakme.geo.models import (
+    ApprovalOrder,
+    Manual,
+    Municipality,
+    Region,
+    RolloutEvent,
+    StaffAllocation,
+    TbilisiDistrict,
+    TerritorialUnit,
+    Training,
+)
 
 TERRITORY_FILE = Path(__file__).parent / "data" / "territory.json"
 
 
 @transaction.atomic
 def territory_load(*, actor: Actor, path: Path = TERRITORY_FILE) -> dict[str, int]:
-    """Create or update regions, municipalities, units, Tbilisi districts, rollout and trainings from JSON.
+    """Create or update regions, municipalities, units, Tbilisi districts, rollout, trainings, staff allocations and
+    the orders approving manuals, from JSON.
 
     Idempotent: loading the same file twice changes nothing.
     """
@@ -55,7 +66,22 @@ def territory_load(*, actor: Actor, path: Path = TERRITORY_FILE) -> dict[str, in
             date=dt.date.fromisoformat(t["date"]), title_en=t["title_en"],
             defaults={"title_ka": t["title_ka"], "kind": t["kind"], "days": t.get("days", 1)},
         )
+    for a in data.get("staff_allocations", []):
+        StaffAllocation.objects.update_or_create(
+            unit=units[a["unit"]], date=dt.date.fromisoformat(a["date"]),
+            defaults={"staff_units": a["staff_units"], "reason_ka": a.get("reason_ka", ""),
+                      "reason_en": a.get("reason_en", "")},
+        )
+    for o in data.get("orders", []):
+        order, _ = ApprovalOrder.objects.update_or_create(
+            number=o["number"], date=dt.date.fromisoformat(o["date"]),
+            defaults={"title_ka": o.get("title_ka", ""), "title_en": o.get("title_en", "")},
+        )
+        for m in o["manuals"]:
+            Manual.objects.update_or_create(order=order, title_en=m["title_en"],
+                                            defaults={"title_ka": m["title_ka"], "kind": m["kind"]})
     counts = {"regions": len(regions), "municipalities": len(municipalities), "units": len(units),
-              "rollout_events": len(data["rollout"]), "trainings": len(data["trainings"])}
+              "rollout_events": len(data["rollout"]), "trainings": len(data["trainings"]),
+              "staff_allocations": len(data.get("staff_allocations", [])), "orders": len(data.get("orders", []))}
     audit.record(actor=actor, action="territory.load", entity_type="geo.territory", changes=counts)
     return counts

@@ -1,0 +1,88 @@
+"""Delays of the service model, in working days, per the month their clock started: registration to the first
+counselling session and to an agreed plan, a referral to its outcome, a vacancy to its first shortlist sent.
+
+A clock is (unit, started, stopped) per item; an item still waiting has no stop. The median and 90th percentile are
+of the items that stopped; the share past the service level counts the stopped ones that took longer and the waiting
+ones already older than the deadline, over every item started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from django.db.models import Min
+
+from sakme.casework.clocks import deadlines
+from sakme.casework.models import Case, CounsellingSession, EmploymentPlan, Referral
+from sakme.employment.models import Vacancy
+from sakme.indicators.measures.base import Context, Counts, Days, Frame, Ints, Observations, days, measure
+
+Clock = tuple[Ints, Days, Days]
+
+
+def _registrations(ctx: Context) -> tuple[list[int], Ints, Days]:
+    """Cases opened at registration (a transferred case continues its clock in the first unit: left out)."""
+    def read() -> tuple[list[int], Ints, Days]:
+        rows = list(Case.objects.filter(transferred_from__isnull=True).values_list("pk", "unit_id", "opened_on"))
+        return [r[0] for r in rows], ctx.unit_positions(r[1] for r in rows), days(r[2] for r in rows)
+    return ctx.once("registrations", read)  # type: ignore[no-any-return]
+
+
+def _first_by_case(ctx: Context, ids: list[int], pairs: list[tuple[int, Any]]) -> Days:
+    position = {pk: i for i, pk in enumerate(ids)}
+    stopped = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[D]")
+    for case_id, day in pairs:
+        i = position.get(case_id)
+        if i is not None and day is not None:
+            stopped[i] = day
+    return stopped
+
+
+def _first_session(ctx: Context) -> Clock:
+    ids, unit, opened = _registrations(ctx)
+    first = CounsellingSession.objects.values("case_id").annotate(first=Min("held_on")).values_list("case_id", "first")
+    return unit, opened, _first_by_case(ctx, ids, list(first))
+
+
+def _plan(ctx: Context) -> Clock:
+    ids, unit, opened = _registrations(ctx)
+    agreed = (EmploymentPlan.objects.filter(agreed_on__isnull=False).values("case_id")
+              .annotate(first=Min("agreed_on")).values_list("case_id", "first"))
+    return unit, opened, _first_by_case(ctx, ids, list(agreed))
+
+
+def _referral_outcome(ctx: Context) -> Clock:
+    rows = list(Referral.objects.values_list("case__unit_id", "referred_on", "outcome_on"))
+    return ctx.unit_positions(r[0] for r in rows), days(r[1] for r in rows), days(r[2] for r in rows)
+
+
+def _shortlist(ctx: Context) -> Clock:
+    rows = list(Vacancy.objects.values_list("unit_id", "opened_on").annotate(first=Min("referrals__sent_on")))
+    return ctx.unit_positions(r[0] for r in rows), days(r[1] for r in rows), days(r[2] for r in rows)
+
+
+CLOCKS: dict[str, Callable[[Context], Clock]] = {
+    "first_session": _first_session, "plan": _plan, "referral_outcome": _referral_outcome, "shortlist": _shortlist,
+}
+
+
+@measure("delay")
+def delay(ctx: Context, params: dict[str, Any]) -> Frame:
+    """`statistic`: "median" or "p90" of the working days taken, or "late": the share past the service level."""
+    clock = params["clock"]
+    unit, started, stopped = ctx.once(f"clock:{clock}", lambda: CLOCKS[clock](ctx))
+    month = ctx.span.month_index(started)
+    done = ~np.isnat(stopped) & ~np.isnat(started)
+    taken = np.full(len(started), np.nan)
+    taken[done] = np.maximum(np.busday_count(started[done], stopped[done]), 0)
+    if params["statistic"] in ("median", "p90"):
+        return Observations(unit=unit, month=month, values=taken,
+                            quantile=0.5 if params["statistic"] == "median" else 0.9)
+    deadline = deadlines()[clock]
+    waiting = ~done & ~np.isnat(started)
+    late = done & (taken > deadline)
+    as_of = np.datetime64(ctx.span.as_of, "D")
+    late[waiting] = np.busday_count(started[waiting], np.maximum(started[waiting], as_of)) > deadline
+    return Counts(unit=unit, month=month, numerator=late.astype(float), denominator=np.ones(len(started)))
