@@ -20,4 +20,6 @@ def site(request: HttpRequest) -> dict[str, object]:
         "perms_linkage": can(Capability.LINKAGE_REVIEW),
         "perms_emergency_access": can(Capability.EMERGENCY_ACCESS),
         "perms_emergency_review": can(Capability.EMERGENCY_ACCESS_REVIEW),
+        "perms_indicator_view": can(Capability.INDICATOR_VIEW),
+        "perms_activity_record": can(Capability.ACTIVITY_RECORD),
     }

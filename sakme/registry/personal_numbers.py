@@ -152,3 +152,10 @@ def masked(tail: str | None) -> str:
 def mask_text(text: str) -> str:
     """A text as a log or a report may keep it: a run of ten digits or more keeps only its last three."""
     return _DIGIT_RUN.sub(lambda run: masked(re.sub(r"\D", "", run[0])[-TAIL:]), text)
+
+
+def pseudonym(person_id: int) -> str:
+    """A stable pseudonym of a person for analysts: a keyed hash of the id under a key of its own (derived from the
+    index key for this one purpose), so it cannot be matched against the look-up digests of numbers."""
+    key = hmac.new(keyring().index_key, b"sakme:pseudonym", hashlib.sha256).digest()
+    return "P-" + hmac.new(key, str(person_id).encode(), hashlib.sha256).hexdigest()[:12].upper()
