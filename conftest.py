@@ -24,10 +24,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from sakme.accounts.actors import SYSTEM
     from sakme.employment.services import occupations_load
     from sakme.geo.services import territory_load
+    from sakme.indicators.services import definitions_load
 
     with django_db_blocker.unblock():
         territory_load(actor=SYSTEM)
         occupations_load(actor=SYSTEM)
+        definitions_load(actor=SYSTEM)
 
 
 @pytest.fixture
@@ -37,12 +39,14 @@ def territory(db):
     from sakme.employment.services import occupations_load
     from sakme.geo.models import TerritorialUnit
     from sakme.geo.services import territory_load
+    from sakme.indicators.services import definitions_load
     from sakme.registry.services import source_systems_load
 
     if not TerritorialUnit.objects.exists():
         territory_load(actor=SYSTEM)
         occupations_load(actor=SYSTEM)
         source_systems_load(actor=SYSTEM)
+        definitions_load(actor=SYSTEM)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,8 +17,8 @@ from sakme.casework import access as casework_access
 from sakme.casework import selectors as casework_selectors
 from sakme.casework.models import State
 from sakme.geo.access import unit_scope_for_user, units_get_for_user
-from sakme.geo.models import TerritorialUnit
-from sakme.geo.selectors import units_with_model_on
+from sakme.indicators import selectors as indicator_selectors
+from sakme.indicators.models import Definition, Level, Value
 from sakme.registry import selectors as registry_selectors
 from sakme.registry.access import persons_for_user
 from sakme.registry.models import ImportBatch, Person
@@ -55,14 +54,23 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["batches"] = list(registry_selectors.import_batches(limit=5))
         context["running"] = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).count()
     if user.can(Capability.ROLLOUT_VIEW):
-        today = timezone.localdate()
-        on_model = units_with_model_on(date=today)
-        context["model_units"] = on_model.count()
-        context["all_units"] = TerritorialUnit.objects.filter(is_active=True).count()
-        context["by_region"] = list(on_model.values("region__name_en", "region__name_ka").annotate(n=Count("pk"))
-                                    .order_by("-n"))
+        context["model"] = _indicator_2_1()
         context["persons_total"] = Person.objects.count() if user.can(Capability.REGISTRY_TOTALS) else None
     return render(request, "home.html", context)
+
+
+def _indicator_2_1() -> dict[str, Any] | None:
+    """Indicator 2.1 this year, from the latest computation: the figure, its target, each region's units."""
+    definition = Definition.objects.filter(code="2.1").first()
+    run = indicator_selectors.run_latest(year=timezone.localdate().year)
+    if definition is None or run is None:
+        return None
+    rows = Value.objects.filter(run=run, definition=definition, year=run.year_to, month__isnull=True).exclude(
+        level=Level.UNIT).select_related("region").order_by("-numerator", "region__code")
+    country = next((v for v in rows if v.level == Level.COUNTRY), None)
+    return {"definition": definition, "value": country, "text": indicator_selectors.figure_text(definition, country),
+            "met": definition.target_met(country.value if country else None), "year": run.year_to,
+            "regions": [v for v in rows if v.level == Level.REGION and v.numerator]}
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("linkage/", include("sakme.linkage.urls")),
     path("cases/", include("sakme.casework.urls")),
     path("exports/", include("sakme.exports.urls")),
+    path("indicators/", include("sakme.indicators.urls")),
     path("", include("sakme.employment.urls")),  # employers/, job-seekers/, occupations/
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from sakme.api.routers import (
     geo,
     group_sessions,
     imports,
+    indicators,
     linkage,
     registry,
     supported_employment,
@@ -45,3 +46,4 @@ api.add_router("/", imports.router)
 api.add_router("/", linkage.router)
 api.add_router("/", tokens.router)
 api.add_router("/", exports.router)
+api.add_router("/", indicators.router)

@@ -135,6 +135,7 @@ class Training(models.Model):
     title_ka = models.CharField(_("title (Georgian)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="trainings")
+    version = models.PositiveIntegerField(default=1)  # concurrent edits are refused, not lost
 
     class Meta:
         verbose_name = _("training or working meeting")
@@ -158,6 +159,7 @@ class StaffAllocation(models.Model):
     staff_units = models.PositiveSmallIntegerField(_("staff units on the employment component"))
     reason_ka = models.TextField(_("reason (Georgian)"), blank=True)
     reason_en = models.TextField(_("reason (English)"), blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("staff allocation")
@@ -180,6 +182,7 @@ class ApprovalOrder(models.Model):
     date = models.DateField(_("date"))
     title_ka = models.CharField(_("title (Georgian)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)  # covers its manuals: a manual's edit moves it on
 
     class Meta:
         verbose_name = _("order")

@@ -177,3 +177,16 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.language} {self.format}"
+
+    @property
+    def error_text(self) -> str:
+        """Why it failed, in the reader's language (stored as a code and its parameters)."""
+        reasons = {"no_figures": _("no figures could be computed for %(year)s"),
+                   "failed": _("an unexpected error (%(error)s); the log has the details")}
+        reason = reasons.get(self.error_code)
+        if reason is None:
+            return self.error_code
+        try:
+            return str(reason) % self.error_params
+        except (KeyError, TypeError):
+            return str(reason)

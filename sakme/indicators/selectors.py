@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from sakme.accounts.actors import Actor
+from sakme.accounts.roles import Capability
+from sakme.geo.access import require, unit_scope_for_user
 from sakme.indicators.models import Definition, Level, Run, Value
 
 
@@ -75,3 +78,20 @@ def figure_text(definition: Definition, value: Value | None) -> str:
     if definition.unit_of_measure == Definition.UnitOfMeasure.COUNT:
         return f"{value.numerator:g}"
     return f"{value.value:.1f}"
+
+
+def values_for_user(user: Actor, *, definition: Definition, run: Run, level: str, year: int | None = None,
+                    month: int | None = None, region: str = "", unit: str = "") -> QuerySet[Value]:
+    """An indicator's figures at one level, filtered; units' figures only of the units in the reader's scope."""
+    require(user, Capability.INDICATOR_VIEW)
+    rows = Value.objects.filter(run=run, definition=definition, level=level).select_related("region", "unit")
+    if year is not None:
+        rows = rows.filter(year=year)
+    rows = rows.filter(month=month) if month is not None else rows
+    if region:
+        rows = rows.filter(region__code=region)
+    if unit:
+        rows = rows.filter(unit__code=unit)
+    if level == Level.UNIT:
+        rows = rows.filter(unit_scope_for_user(user).filter("unit_id"))
+    return rows.order_by("year", "month", "region__code", "unit__code")

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sakme.accounts.actors import SYSTEM
 from sakme.demo import services
 from sakme.demo.casework import demo_cases_load
 from sakme.demo.emergency import USERNAME as EMERGENCY_USER
 from sakme.demo.emergency import demo_emergency_access_load
 from sakme.demo.generator import generate
 from sakme.demo.training import demo_training_load
+from sakme.indicators.services import indicators_compute
 
 GUNICORN_CONFIG = Path(settings.BASE_DIR) / "deploy" / "gunicorn.conf.py"
 
@@ -67,6 +69,8 @@ class Command(BaseCommand):
             self.stdout.write(f"case histories: {made}")
         if demo_emergency_access_load(credentials["counsellor"]):
             self.stdout.write(f"an opening from outside the unit, by {EMERGENCY_USER} (the counsellor's password)")
+        run = indicators_compute(actor=SYSTEM)
+        self.stdout.write(f"indicators: {run.values_count} figures for {run.year_from}–{run.year_to}")
         self.stdout.write(self.style.SUCCESS("\nDemo users (user name / password):"))
         for username, password in credentials.items():
             self.stdout.write(f"  {username:<24} {password}")
