@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
+from sakme.accounts.roles import Role
 from sakme.casework.models import (
     Case,
     EmploymentPlan,
@@ -28,6 +30,7 @@ from sakme.employment.models import (
     Vacancy,
     WorkHistoryEntry,
 )
+from sakme.geo.models import ApprovalOrder, Manual, StaffAllocation, TerritorialUnit, Training
 from sakme.linkage.models import CandidatePair, LinkageModel, LinkRun
 from sakme.registry.models import ImportBatch, SourceRecord, SourceSystem
 from sakme.tests.factories import person
@@ -72,3 +75,28 @@ def casework_objects(p) -> dict[str, int]:
             "case": case.pk, "referral": referral.pk, "follow_up": follow_up.pk, "employer": employer.pk,
             "vacancy": vacancy.pk, "candidate": candidate.pk, "job_seeker": seeker.pk, "work_entry": job.pk,
             "programme": programme.pk}
+
+
+# The programme's activities (geo): recorded by the central department, seen by those who read the indicators; their
+# records belong to no unit's scope. A page or route of one of them acts on a record made for it (version 1).
+ACTIVITY_RECORDERS = {Role.ANALYST, Role.ADMINISTRATOR}
+ACTIVITY_READERS = ACTIVITY_RECORDERS | {Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
+ACTIVITY_KINDS = ("allocation", "training", "order", "manual")
+
+
+def activity_url(name: str, kind: str) -> str:
+    """The address of an activity's page or route (`<kind>_id`), on a staff allocation, a training, an order or a
+    manual of an order written for the matrix."""
+    day = dt.date(2025, 1, 8)
+    order, _ = ApprovalOrder.objects.get_or_create(number="M-1", date=day, defaults={"title_ka": "ბრძანება",
+                                                                                      "title_en": "Order"})
+    made = {
+        "allocation": lambda: StaffAllocation.objects.get_or_create(
+            unit=TerritorialUnit.objects.get(code="KA-TEL"), date=day, defaults={"staff_units": 3})[0],
+        "training": lambda: Training.objects.get_or_create(date=day, title_en="Matrix training", defaults={
+            "kind": "training", "title_ka": "ტრენინგი"})[0],
+        "order": lambda: order,
+        "manual": lambda: Manual.objects.get_or_create(order=order, title_en="Manual", defaults={
+            "kind": "other", "title_ka": "სახელმძღვანელო"})[0],
+    }
+    return reverse(name, kwargs={f"{kind}_id": made[kind]().pk})

@@ -19,7 +19,14 @@ from sakme.accounts.roles import Role
 from sakme.exports.services import export_create
 from sakme.registry.models import ImportBatch, Person, SourceSystem
 from sakme.tests.factories import number_of, person, sign_in
-from tests.matrix_objects import casework_objects, linkage_objects
+from tests.matrix_objects import (
+    ACTIVITY_KINDS,
+    ACTIVITY_READERS,
+    ACTIVITY_RECORDERS,
+    activity_url,
+    casework_objects,
+    linkage_objects,
+)
 
 UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
 PERSON_ROLES = UNIT_ROLES | {Role.DATA_STEWARD}
@@ -69,6 +76,35 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
                                                           ok=302)),
     "set_language": ("post", None, allowed(EVERY_ROLE, anon=302)),
     "geo:units": ("get", None, allowed(EVERY_ROLE)),
+    # The programme's activities: seen by who reads the indicators, recorded by the central department (no unit's).
+    "geo:activities": ("get", None, allowed(ACTIVITY_READERS)),
+    "geo:staff_allocation_add": ("get", None, allowed(ACTIVITY_RECORDERS)),
+    "geo:staff_allocation_edit": ("get", "allocation", allowed(ACTIVITY_RECORDERS)),
+    "geo:training_add": ("get", None, allowed(ACTIVITY_RECORDERS)),
+    "geo:training_edit": ("get", "training", allowed(ACTIVITY_RECORDERS)),
+    "geo:order_add": ("get", None, allowed(ACTIVITY_RECORDERS)),
+    "geo:order_edit": ("get", "order", allowed(ACTIVITY_RECORDERS)),
+    "geo:manual_add": ("get", "order", allowed(ACTIVITY_RECORDERS)),
+    "geo:manual_edit": ("get", "manual", allowed(ACTIVITY_RECORDERS)),
+    "api:activity_list": ("get", None, allowed(ACTIVITY_READERS, anon=401)),
+    "api:staff_allocation_create": ("post", None, allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
+        "unit": "AJ-BAT", "date": DAY, "staff_units": 3})),
+    "api:staff_allocation_update": ("put", "allocation", allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
+        "unit": "KA-TEL", "date": DAY, "staff_units": 4, "expected_version": 1})),
+    "api:training_create": ("post", None, allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
+        "kind": "working_meeting", "date": DAY, "title_ka": "შეხვედრა", "title_en": "Meeting"})),
+    "api:training_update": ("put", "training", allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
+        "kind": "training", "date": DAY, "title_ka": "ტრენინგი", "title_en": "Matrix training", "days": 2,
+        "expected_version": 1})),
+    "api:order_create": ("post", None, allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
+        "number": "M-2", "date": DAY, "title_ka": "ბრძანება", "title_en": "Order", "manuals": [
+            {"kind": "other", "title_ka": "სახელმძღვანელო", "title_en": "Manual"}]})),
+    "api:order_update": ("put", "order", allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
+        "number": "M-1", "date": DAY, "title_ka": "ბრძანება", "title_en": "Order", "expected_version": 1})),
+    "api:manual_create": ("post", "order", allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
+        "kind": "other", "title_ka": "სხვა", "title_en": "Another", "expected_version": 1})),
+    "api:manual_update": ("put", "manual", allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
+        "kind": "employers", "title_ka": "სახელმძღვანელო", "title_en": "Manual", "expected_version": 1})),
     "registry:search": ("get", None, allowed(PERSON_ROLES)),
     "registry:person": ("get", "person", allowed(PERSON_ROLES, scoped=True)),
     "registry:person_number_reveal": ("get", "person", allowed(REVEAL_ROLES, scoped=True)),
@@ -353,6 +389,8 @@ def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch
         return reverse(name, kwargs={"export_id": target["export"]})
     if kind == "api_token":
         return reverse(name, kwargs={"token_id": target["api_token"]})
+    if kind in ACTIVITY_KINDS:
+        return activity_url(name, kind)
     if kind in ("pair", "run"):
         return reverse(name, kwargs={f"{kind}_id": target[kind]})
     if kind == "person":

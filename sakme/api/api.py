@@ -8,6 +8,7 @@ from sakme.api import errors
 from sakme.api.auth import AUTH
 from sakme.api.docs import SwaggerDocs, signed_in
 from sakme.api.routers import (
+    activities,
     cases,
     employers,
     employment,
@@ -47,3 +48,4 @@ api.add_router("/", linkage.router)
 api.add_router("/", tokens.router)
 api.add_router("/", exports.router)
 api.add_router("/", indicators.router)
+api.add_router("/", activities.router)

@@ -86,6 +86,12 @@ class TrainingForm(TitlesMixin):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].widget.choices = staff  # type: ignore[attr-defined]
 
+    def chosen(self) -> set[int]:
+        """The attendees the form shows ticked (as posted, or as recorded)."""
+        value = self["attendees"].value() or []
+        values = value if isinstance(value, list | tuple) else [value]
+        return {int(v) for v in values if str(v).isascii() and str(v).isdigit()}
+
 
 class OrderForm(TitlesMixin):
     number = forms.CharField(label=_("Order number"), max_length=40, required=False,

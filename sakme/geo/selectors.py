@@ -53,11 +53,9 @@ class YearActivities:
 
 def activities_of_year(year: int) -> YearActivities:
     """A year's staff allocations (with their units), trainings and working meetings (with their attendees and the
-    attendees' posts), and orders (with the manuals they approve): five queries, however many rows."""
+    attendees' posts), and orders (with the manuals they approve): six queries, however many rows."""
     allocations = StaffAllocation.objects.filter(date__year=year).select_related("unit__region")
-    attendees = Prefetch("attendees", queryset=User.objects.order_by("last_name", "first_name", "username"))
-    posts = Prefetch("attendees__posts", queryset=StaffPost.objects.select_related("unit", "region").order_by("pk"))
-    held = list(Training.objects.filter(date__year=year).prefetch_related(attendees, posts).order_by("date", "pk"))
+    held = list(Training.objects.filter(date__year=year).prefetch_related(*_attendees()).order_by("date", "pk"))
     orders = ApprovalOrder.objects.filter(date__year=year).prefetch_related(
         Prefetch("manuals", queryset=Manual.objects.order_by("pk"))).order_by("date", "pk")
     return YearActivities(
@@ -79,8 +77,8 @@ def staff_choices(*, also: Iterable[int] = ()) -> list[tuple[str, list[tuple[int
     post, region by region, in the active language (one query); `also` adds users recorded before who hold no post
     now (one more)."""
     posts = sorted(StaffPost.objects.filter(user__is_active=True).select_related("user", "unit__region", "region"),
-                   key=lambda p: ((p.unit.region if p.unit else p.region).code, p.unit.code if p.unit else "",
-                                  p.user.last_name, p.user.first_name, p.pk))
+                   key=lambda p: (_region_code(p), p.unit.code if p.unit else "", p.user.last_name,
+                                  p.user.first_name, p.pk))
     groups: dict[str, list[tuple[int, str]]] = {}
     seen: set[int] = set()
     for post in posts:
@@ -96,5 +94,21 @@ def staff_choices(*, also: Iterable[int] = ()) -> list[tuple[str, list[tuple[int
     return list(groups.items())
 
 
+def _region_code(post: StaffPost) -> str:
+    region = post.unit.region if post.unit else post.region
+    return region.code if region else ""
+
+
 def _person(user: User) -> str:
     return user.get_full_name() or user.username
+
+
+def _attendees() -> tuple[Prefetch, Prefetch]:
+    """The attendees of trainings, by name, each with their posts (unit or region) joined."""
+    return (Prefetch("attendees", queryset=User.objects.order_by("last_name", "first_name", "username")),
+            Prefetch("attendees__posts", queryset=StaffPost.objects.select_related("unit", "region").order_by("pk")))
+
+
+def training_detail(training_id: int) -> Training:
+    """One training or working meeting with its attendees and their posts (three queries)."""
+    return Training.objects.prefetch_related(*_attendees()).get(pk=training_id)

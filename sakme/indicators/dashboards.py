@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from sakme.accounts.actors import Actor
+from sakme.accounts.actors import Actor, acting_user
 from sakme.common.errors import NotFound
 from sakme.geo.access import unit_scope_for_user
 from sakme.geo.models import Region, StaffPost, TerritorialUnit
@@ -48,7 +48,8 @@ class Where:
     @property
     def compared_level(self) -> str | None:
         """What is compared side by side here: the regions of the country, the units of a region."""
-        return {Level.COUNTRY: Level.REGION, Level.REGION: Level.UNIT}.get(self.level)
+        compared: dict[str, str] = {Level.COUNTRY: Level.REGION, Level.REGION: Level.UNIT}
+        return compared.get(self.level)
 
 
 def where_for_user(user: Actor, *, region: str = "", unit: str = "") -> Where:
@@ -67,7 +68,7 @@ def where_for_user(user: Actor, *, region: str = "", unit: str = "") -> Where:
         return Where(Level.REGION, chosen)
     if scope.everywhere:
         return Where(Level.COUNTRY)
-    posted = Region.objects.filter(staff_posts__user=user).order_by("code").first()
+    posted = Region.objects.filter(staff_posts__user=acting_user(user)).order_by("code").first()
     if posted is not None:
         return Where(Level.REGION, posted)
     first = TerritorialUnit.objects.select_related("region").filter(pk__in=scope.unit_ids).order_by("code").first()
@@ -77,7 +78,7 @@ def where_for_user(user: Actor, *, region: str = "", unit: str = "") -> Where:
 
 
 def _posted_to_region(user: Actor, region: Region) -> bool:
-    return StaffPost.objects.filter(user=user, region=region).exists()
+    return StaffPost.objects.filter(user=acting_user(user), region=region).exists()
 
 
 def areas_for_user(user: Actor) -> list[Where]:
@@ -85,7 +86,7 @@ def areas_for_user(user: Actor) -> list[Where]:
     scope = unit_scope_for_user(user)
     if scope.everywhere:
         return [Where(Level.COUNTRY)] + [Where(Level.REGION, r) for r in Region.objects.order_by("code")]
-    regions = [Where(Level.REGION, r) for r in Region.objects.filter(staff_posts__user=user).order_by("code")]
+    regions = [Where(Level.REGION, r) for r in Region.objects.filter(staff_posts__user=acting_user(user)).order_by("code")]
     units = [Where(Level.UNIT, u.region, u) for u in
              TerritorialUnit.objects.select_related("region").filter(pk__in=scope.unit_ids).order_by("code")]
     return regions + units
@@ -161,7 +162,8 @@ def board(*, user: Actor, run: Run, year: int, where: Where, focus: Definition,
                 for code in codes if (d := definitions.get(code)) is not None]
     if focus.code not in codes:
         headline.append(Figure(focus, yearly.get((focus.pk, area_key)), yearly.get((focus.pk, country))))
-    monthly = sorted((v for v in rows if v.month is not None and v.definition_id == focus.pk), key=lambda v: v.month)
+    monthly = sorted((v for v in rows if v.month is not None and v.definition_id == focus.pk),
+                     key=lambda v: v.month or 0)
     compared_level = where.compared_level
     compared = sorted((v for v in rows if v.definition_id == focus.pk and v.month is None
                        and v.level == compared_level),

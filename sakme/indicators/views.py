@@ -55,8 +55,10 @@ def _board(request: AuthedRequest, focus: Definition) -> Board | None:
 
 
 def unit_label(definition: Definition) -> str:
-    return {Definition.UnitOfMeasure.PERCENT: "%", Definition.UnitOfMeasure.WORKING_DAYS: _("working days"),
-            Definition.UnitOfMeasure.RATIO: _("cases per counsellor")}.get(definition.unit_of_measure, "")
+    labels: dict[str, str] = {Definition.UnitOfMeasure.PERCENT: "%",
+                              Definition.UnitOfMeasure.WORKING_DAYS: _("working days"),
+                              Definition.UnitOfMeasure.RATIO: _("cases per counsellor")}
+    return labels.get(definition.unit_of_measure, "")
 
 
 def _area_name(value: Any) -> str:
@@ -67,7 +69,8 @@ def _area_name(value: Any) -> str:
 
 def _charts(b: Board) -> dict[str, Any]:
     """The focus indicator's trend, its areas compared and (for the country) the map of its regions."""
-    d, unit = b.focus, unit_label(b.focus)
+    d = b.focus
+    unit, label = d.unit_of_measure, unit_label(d)
     months = [f"{b.year}-{v.month:02d}" for v in b.months] or [f"{b.year}-{m.month:02d}" for m in b.country_months]
     series = [Series(b.where.label, [v.value for v in b.months])]
     if b.where.level != Level.COUNTRY:
@@ -78,22 +81,24 @@ def _charts(b: Board) -> dict[str, Any]:
         "m1": known[0].month, "last": selectors.figure_text(d, known[-1]), "m2": known[-1].month}
         if known else _("No figures for %(year)s.") % {"year": b.year})
     charts: dict[str, Any] = {"trend": line_chart(series, months, title=_("%(name)s by month, %(year)s") % {
-        "name": d.name, "year": b.year}, summary=trend_summary, unit=unit, target=d.target)}
+        "name": d.name, "year": b.year}, summary=trend_summary, target=d.target,
+        target_label=_("target"), unit=unit, unit_label=label)}
     if b.compared:
-        ranked = sorted((v for v in b.compared if v.value is not None), key=lambda v: v.value)
+        ranked = sorted((v for v in b.compared if v.value is not None), key=lambda v: v.value or 0.0)
         summary = (_("Highest: %(top)s, %(topv)s; lowest: %(low)s, %(lowv)s.") % {
             "top": _area_name(ranked[-1]), "topv": selectors.figure_text(d, ranked[-1]),
             "low": _area_name(ranked[0]), "lowv": selectors.figure_text(d, ranked[0])} if ranked else "")
         charts["compared"] = bar_chart(
             [Bar(_area_name(v), v.value, text=selectors.figure_text(d, v)) for v in b.compared],
-            title=_("%(name)s, %(year)s, compared") % {"name": d.name, "year": b.year}, summary=summary, unit=unit,
-            target=d.target)
+            title=_("%(name)s, %(year)s, compared") % {"name": d.name, "year": b.year}, summary=summary,
+            target=d.target, target_label=_("target"), unit=unit, unit_label=label)
         if b.where.level == Level.COUNTRY:
+            regions = [(v.region, v) for v in b.compared if v.region is not None]
             charts["map"] = region_map(
-                {v.region.code: v.value for v in b.compared}, names={v.region.code: v.region.name for v in b.compared},
-                texts={v.region.code: selectors.figure_text(d, v) for v in b.compared},
+                {r.code: v.value for r, v in regions}, names={r.code: r.name for r, v in regions},
+                texts={r.code: selectors.figure_text(d, v) for r, v in regions},
                 title=_("%(name)s by region, %(year)s") % {"name": d.name, "year": b.year}, summary=summary,
-                unit=unit)
+                unit=unit, unit_label=label)
     return charts
 
 
@@ -134,8 +139,13 @@ def _table(b: Board, table: str) -> tuple[list[str], list[list[Any]]]:
         chosen = b.compared
     else:
         raise NotFound(_("No such table."))
-    return header, [[_area_name(v), f"{v.year}-{v.month:02d}" if v.month else str(v.year), v.numerator,
-                     v.denominator, None if v.value is None else round(v.value, 3)] for v in chosen]
+    return header, [[_area_name(v), f"{v.year}-{v.month:02d}" if v.month else str(v.year), _whole(v.numerator),
+                     _whole(v.denominator), None if v.value is None else round(v.value, 3)] for v in chosen]
+
+
+def _whole(number: float | None) -> float | int | None:
+    """A count as a whole number (7, not 7.0)."""
+    return int(number) if number is not None and float(number).is_integer() else number
 
 
 @require_GET

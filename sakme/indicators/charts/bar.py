@@ -9,6 +9,7 @@ from sakme.indicators.charts.base import (
     INK,
     MUTED,
     Bar,
+    axis_ticks,
     chart_id,
     decimals_of,
     done,
@@ -17,12 +18,10 @@ from sakme.indicators.charts.base import (
     fit,
     fmt,
     marker,
-    nice_ticks,
     number,
     svg_open,
     text,
     text_width,
-    value_range,
 )
 
 FONT = 12
@@ -38,7 +37,7 @@ def bar_chart(bars: list[Bar], *, title: str, summary: str, unit: str, target: f
     """Horizontal bars with labels on the left, values written at their ends, "—" without a bar for None."""
     cid = chart_id("bar", bars, title, summary, unit, target, width, unit_label, target_label)
     written = [b.text if b.text is not None else number(b.value, unit) for b in bars]
-    ticks = nice_ticks(*value_range((b.value for b in bars), target))
+    ticks = axis_ticks((b.value for b in bars), target, unit=unit)
     tick_texts = [fmt(t, unit, decimals_of(ticks[1] - ticks[0])) for t in ticks]
 
     label_w = min(max((text_width(b.label, FONT, b.highlight) for b in bars), default=0.0), width * 0.4)
@@ -66,32 +65,32 @@ def bar_chart(bars: list[Bar], *, title: str, summary: str, unit: str, target: f
     if unit_label:
         parts.append(text(x1, bottom + 16 + ROW, unit_label, anchor="end", cls="unit", fill=MUTED))
 
+    values = ['<g class="values">']
     for i, (b, shown) in enumerate(zip(bars, written, strict=True)):
-        y = top + i * ROW
-        mid = y + ROW / 2
-        cls = "row hl" if b.highlight else "row"
-        parts.append(f'<g class="{cls}"><title>{esc(b.label)}: {esc(shown)}</title>')
+        mid = top + i * ROW + ROW / 2
+        tip = f"<title>{esc(b.label)}: {esc(shown)}</title>"
+        parts.append(f'<g class="row{" hl" if b.highlight else ""}">{tip}')
         label = fit(b.label, FONT, label_w, b.highlight)
-        parts.append(text(6 + label_w, mid + 4, label, anchor="end", bold=b.highlight, cls="label",
-                          title=b.label if label != b.label else None))
+        parts.append(text(6 + label_w, mid + 4, label, anchor="end", bold=b.highlight, cls="label"))
         if b.highlight:
             parts.append(marker("right", x0 - GUTTER / 2, mid, 4, "mark hl", INK))
         end = xa(0)
         if b.value is not None:
-            left, right = sorted((xa(0), xa(b.value)))
-            end = right
+            left, end = sorted((xa(0), xa(b.value)))
             fill, edge = (HIGHLIGHT_FILL, f' stroke="{INK}" stroke-width="1.5"') if b.highlight else (BAR_FILL, "")
             parts.append(f'<rect class="bar{" hl" if b.highlight else ""}" x="{f(left)}" y="{f(mid - BAR / 2)}"'
-                         f' width="{f(max(right - left, 1))}" height="{BAR}" fill="{fill}"{edge}/>')
-        parts.append(text(end + 5, mid + 4, shown, cls="value", bold=b.highlight))
+                         f' width="{f(max(end - left, 1))}" height="{BAR}" fill="{fill}"{edge}/>')
         parts.append("</g>")
+        values.append(text(end + 5, mid + 4, shown, cls="value", bold=b.highlight, halo=3.5, title=b.label))
     parts.append(f'<line class="axis" x1="{f(xa(0))}" y1="{f(top - 4)}" x2="{f(xa(0))}" y2="{f(bottom)}"'
                  f' stroke="{INK}"/>')
+    if target is not None:
+        parts.append(f'<line class="target" x1="{f(xa(target))}" y1="{f(top - 6)}" x2="{f(xa(target))}"'
+                     f' y2="{f(bottom + 2)}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="6 4"/>')
+    parts += [*values, "</g>"]
 
     if target is not None:
         x = xa(target)
-        parts.append(f'<line class="target" x1="{f(x)}" y1="{f(top - 6)}" x2="{f(x)}" y2="{f(bottom + 2)}"'
-                     f' stroke="{INK}" stroke-width="1.5" stroke-dasharray="6 4"/>')
         label = f"{target_label} {number(target, unit)}".strip()
         half = text_width(label, FONT, True) / 2
         anchor = "end" if x + half > width - 2 else "start" if x - half < 2 else "middle"

@@ -56,15 +56,15 @@ def esc(value: object) -> str:
 
 def f(x: float) -> str:
     """A coordinate, one decimal at most."""
-    text = f"{x:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    written = f"{x:.1f}"
+    return written[:-2] if written.endswith(".0") else written
 
 
 def fmt(value: float, unit: str, decimals: int) -> str:
     """`value` with `decimals` decimals, digits grouped, a per cent sign for percentages."""
     value = round(value, decimals) or 0.0  # no "-0.0"
-    text = f"{value:,.{decimals}f}".replace(",", THOUSANDS).replace("-", "−")
-    return f"{text}{NBSP}%" if unit in PERCENT else text
+    written = f"{value:,.{decimals}f}".replace(",", THOUSANDS).replace("-", "−")
+    return f"{written}{NBSP}%" if unit in PERCENT else written
 
 
 def number(value: float | None, unit: str) -> str:
@@ -111,6 +111,15 @@ def value_range(values: Iterable[float | None], *extra: float | None) -> tuple[f
     """The span of the values and the extra ones (a target), always holding zero."""
     known = [v for v in (*values, *extra) if v is not None and not math.isnan(v)]
     return min([0.0, *known]), max([0.0, *known])
+
+
+def axis_ticks(values: Iterable[float | None], *extra: float | None, unit: str) -> list[float]:
+    """Nice ticks from zero (or the lowest value below it) past the highest value; whole numbers for counts."""
+    lo, hi = value_range(values, *extra)
+    ticks = nice_ticks(lo, hi)
+    if unit == "count" and ticks[1] - ticks[0] < 1:
+        return [float(i) for i in range(math.floor(lo), max(math.ceil(hi), math.floor(lo) + 1) + 1)]
+    return ticks
 
 
 _NARROW = set(" .,:;!|'ilIjtf()[]/−-")

@@ -14,19 +14,18 @@ from sakme.indicators.charts.base import (
     MUTED,
     SERIES_COLOURS,
     Series,
+    axis_ticks,
     chart_id,
     decimals_of,
     done,
     f,
     fmt,
     marker,
-    nice_ticks,
     number,
     svg_open,
     text,
     text_width,
     tick_step,
-    value_range,
 )
 
 FONT = 12
@@ -80,13 +79,13 @@ def line_chart(series: list[Series], x_labels: list[str], *, title: str, summary
     cid = chart_id("line", series, x_labels, title, summary, unit, target, width, height, unit_label, target_label)
     n = len(x_labels)
     rows = [[s.values[i] if i < len(s.values) else None for i in range(n)] for s in series]
-    ticks = nice_ticks(*value_range(chain.from_iterable(rows), target))
+    ticks = axis_ticks(chain.from_iterable(rows), target, unit=unit)
     tick_texts = [fmt(t, unit, decimals_of(ticks[1] - ticks[0])) for t in ticks]
     lasts = [max((i for i, v in enumerate(r) if v is not None), default=None) for r in rows]
     ends = [number(r[i], unit) if i is not None else "" for r, i in zip(rows, lasts, strict=True)]
     label_w = max((text_width(s, FONT) for s in x_labels), default=0.0)
 
-    right = max(label_w / 2 + 4, max((text_width(e, FONT) for e in ends), default=0.0) + 24)
+    right = max(label_w / 2 + 4, max((text_width(e, FONT, True) for e in ends), default=0.0) + 26)
     legend_parts, legend_h = legend(series, x=8, y=10, room=width - 16) if any(s.name for s in series) else ([], 0)
     top = 8 + legend_h + (ROW if unit_label else 0) + 8
     left = max(max(text_width(t, FONT) for t in tick_texts) + 12, label_w / 2 + 4)

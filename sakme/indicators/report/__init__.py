@@ -81,12 +81,22 @@ class Composed:
 
 
 def day(date: dt.date) -> str:
-    """3 December 2019 / 3 დეკემბერი 2019."""
-    return formats.date_format(date, "j F Y")
+    """3 December 2019 / 2019 წლის 3 დეკემბერი."""
+    # Translators: a date in running text, as Django's date format (j day, F month name, Y year).
+    return formats.date_format(date, _("j F Y"))
+
+
+NBSP = "\u00a0"
 
 
 def percent(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value:.{digits}f} %"
+    """21 % (kept on one line)."""
+    return "—" if value is None else f"{value:.{digits}f}{NBSP}%"
+
+
+def unbroken(text: str) -> str:
+    """A figure such as 21/70 (30.0 %) that a line never breaks before its per cent sign."""
+    return text.replace(" %", f"{NBSP}%")
 
 
 def letters(count: int) -> list[str]:
@@ -151,16 +161,22 @@ def _trainings(facts: AnnualFacts) -> list[Block]:
                                    % {"year": facts.year})]
     meetings = sum(1 for t in facts.trainings if t.meeting)
     trainings = len(facts.trainings) - meetings
-    blocks.append(Paragraph(
-        _("In %(year)s, to develop the employment support services, %(trainings)s and %(meetings)s were held for the "
-          "employees working on the employment component (%(days)s, %(attendees)s recorded attendances).")
-        % {"year": facts.year,
-           "trainings": ngettext("%(n)s training", "%(n)s trainings", trainings) % {"n": trainings},
-           "meetings": ngettext("%(n)s working meeting", "%(n)s working meetings", meetings) % {"n": meetings},
-           "days": ngettext("%(n)s day", "%(n)s days", sum(t.days for t in facts.trainings))
-           % {"n": sum(t.days for t in facts.trainings)},
-           "attendees": sum(t.attendees for t in facts.trainings)}))
-    rows = [[day(t.date), t.kind, t.title, str(t.days), str(t.attendees)] for t in facts.trainings]
+    days = sum(t.days for t in facts.trainings)
+    attendances = sum(t.attendees for t in facts.trainings)
+    held = {"year": facts.year,
+            "trainings": ngettext("%(n)s training", "%(n)s trainings", trainings) % {"n": trainings},
+            "meetings": ngettext("%(n)s working meeting", "%(n)s working meetings", meetings) % {"n": meetings},
+            "days": ngettext("%(n)s day", "%(n)s days", days) % {"n": days}, "attendances": attendances}
+    if attendances:
+        sentence = _("In %(year)s, to develop the employment support services, %(trainings)s and %(meetings)s were "
+                     "held for the employees working on the employment component (%(days)s, %(attendances)s "
+                     "attendances recorded).")
+    else:  # who attended is not recorded: no count of nobody
+        sentence = _("In %(year)s, to develop the employment support services, %(trainings)s and %(meetings)s were "
+                     "held for the employees working on the employment component (%(days)s in all).")
+    blocks.append(Paragraph(sentence % held))
+    rows = [[day(t.date), t.kind[:1].upper() + t.kind[1:], t.title, str(t.days), str(t.attendees or "—")]
+            for t in facts.trainings]
     blocks.append(Table([_("Date"), _("Kind"), _("Title"), _("Days"), _("Attendees")], rows, [16, 14, 52, 8, 10],
                         numeric=[3, 4]))
     return blocks
@@ -213,7 +229,8 @@ def _target(facts: AnnualFacts) -> str:
     if facts.is_percent and facts.target_units is not None:
         text += " " + _("(%(units)s of %(total)s territorial units)") % {"units": facts.target_units,
                                                                          "total": facts.result.denominator}
-    return f"{text}: {_('met') if facts.met else _('not met')}"
+    status = _("met") if facts.met else _("not met")
+    return _("%(target)s: %(status)s.") % {"target": text, "status": status}
 
 
 def _units_table(result: Standing, facts: AnnualFacts) -> Table:
@@ -226,19 +243,22 @@ def _charts(facts: AnnualFacts) -> list[Block]:
     bars = [chart.Bar(label=str(s.year), value=s.numerator, text=f"{s.numerator} ({percent(s.value)})")
             for s in facts.series]
     target = facts.target_units if facts.is_percent else facts.target
-    target_text = _("target %(units)s (%(percent)s)") % {"units": facts.target_units,
-                                                         "percent": percent(facts.target)}
+    if facts.is_percent:
+        target_text = _("target %(units)s (%(percent)s)") % {"units": facts.target_units,
+                                                             "percent": percent(facts.target)}
+    else:
+        target_text = _("target %(units)s") % {"units": facts.target_units}
     years_title = _("Territorial units working under the New Employment Service Model at the end of each year, "
                     "%(first)s–%(last)s") % {"first": facts.series[0].year, "last": facts.year}
-    years = chart.years_chart(title=years_title, axis=_("territorial units"), bars=bars,
+    years = chart.years_chart(axis=_("territorial units"), bars=bars,
                               target=float(target) if target is not None else None, target_text=target_text)
     years_alt = "; ".join(f"{s.year}: {s.text}" for s in facts.series)
     shares = [chart.Share(label=s.region, on=s.on, total=s.total,
                           text=_("%(on)s of %(total)s") % {"on": s.on, "total": s.total}) for s in facts.shares]
     regions_title = _("Territorial units working under the model at the end of %(year)s, by region") % {
         "year": facts.year}
-    regions = chart.regions_chart(title=regions_title, shares=shares)
-    regions_alt = "; ".join(s.text + " " + s.label for s in shares)
+    regions = chart.regions_chart(shares=shares)
+    regions_alt = "; ".join(f"{s.label}: {s.text}" for s in shares)
     return [Picture(years, f"{years_title}: {years_alt}", _("Figure 1. %(title)s; the dashed line is the target.")
                     % {"title": years_title}),
             Picture(regions, f"{regions_title}: {regions_alt}",
@@ -250,13 +270,13 @@ def _result(facts: AnnualFacts) -> list[Block]:
     result = facts.result
     return [
         Heading(_("Result")),
-        Paragraph(_("At the end of %(year)s, the New Employment Service Model worked in %(count)s of %(total)s "
-                    "territorial units: %(figure)s (%(regions)s).")
-                  % {"year": facts.year, "count": result.numerator, "total": result.denominator,
-                     "figure": result.text, "regions": region_counts(result.regions) or "—"}),
+        Field(_("Indicator %(code)s at the end of %(year)s") % {"code": facts.code, "year": facts.year},
+              unbroken(result.text)),
         Field(_("Target"), _target(facts)),
-        Paragraph(_("Territorial units working under the model at the end of %(year)s, by region:")
-                  % {"year": facts.year}),
+        Paragraph(_("As a result, at the end of %(year)s the New Employment Service Model worked in %(count)s of the "
+                    "%(total)s territorial units (%(regions)s), by region:")
+                  % {"year": facts.year, "count": result.numerator, "total": result.denominator,
+                     "regions": region_counts(result.regions) or "—"}),
         _units_table(result, facts),
         *_charts(facts),
     ]

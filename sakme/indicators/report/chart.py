@@ -45,25 +45,6 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and draw.textlength(f"{lines[-1]} {word}", font=face) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines
-
-
-def _title(draw: ImageDraw.ImageDraw, text: str, top: int) -> int:
-    """Draw the title, wrapped; the y below it."""
-    face = font(40, bold=True)
-    for line in _wrap(draw, text, face, WIDTH - 80):
-        draw.text((40, top), line, font=face, fill=INK)
-        top += 54
-    return top + 16
-
-
 def _nice_step(top: float) -> int:
     raw = max(top / 5, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
@@ -75,13 +56,15 @@ def _dashed(draw: ImageDraw.ImageDraw, x0: int, x1: int, y: int) -> None:
         draw.line([(x, y), (min(x + 16, x1), y)], fill=TARGET, width=5)
 
 
-def years_chart(*, title: str, axis: str, bars: list[Bar], target: float | None, target_text: str) -> bytes:
-    """Vertical bars, one per year, with the figure written over each and the target as a labelled dashed line."""
-    height = 820
+def years_chart(*, axis: str, bars: list[Bar], target: float | None, target_text: str) -> bytes:
+    """Vertical bars, one per year, with the figure written over each and the target as a dashed line labelled in
+    the right margin (clear of the bars' figures)."""
+    height = 700
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    top = _title(draw, title, 28) + 40
-    left, right, bottom = 140, WIDTH - 60, height - 90
+    small, label_face = font(28), font(28, bold=True)
+    margin = draw.textlength(target_text, font=label_face) + 40 if target is not None else 0
+    top, left, right, bottom = 90, 110, round(WIDTH - 40 - margin), height - 80
     peak = max([b.value for b in bars] + [target or 0, 1]) * 1.15
     step = _nice_step(peak)
     scale_top = math.ceil(peak / step) * step
@@ -89,12 +72,11 @@ def years_chart(*, title: str, axis: str, bars: list[Bar], target: float | None,
     def y_of(v: float) -> int:
         return round(bottom - (bottom - top) * v / scale_top)
 
-    small = font(28)
     for tick in range(0, scale_top + 1, step):
         y = y_of(tick)
         draw.line([(left, y), (right, y)], fill=GRID, width=2)
         draw.text((left - 16, y), str(tick), font=small, fill=MUTED, anchor="rm")
-    draw.text((40, top - 34), axis, font=small, fill=MUTED, anchor="ls")
+    draw.text((left - 70, top - 40), axis, font=small, fill=MUTED, anchor="ls")
     slot = (right - left) / max(len(bars), 1)
     width = min(slot * 0.55, 220)
     for i, bar in enumerate(bars):
@@ -105,11 +87,8 @@ def years_chart(*, title: str, axis: str, bars: list[Bar], target: float | None,
     draw.line([(left, bottom), (right, bottom)], fill=INK, width=3)
     if target is not None:
         y = y_of(target)
-        _dashed(draw, left, right, y)
-        face = font(28, bold=True)
-        box = draw.textbbox((right, y - 10), target_text, font=face, anchor="rs")
-        draw.rectangle([box[0] - 8, box[1] - 4, box[2] + 8, box[3] + 4], fill="white")
-        draw.text((right, y - 10), target_text, font=face, fill=TARGET, anchor="rs")
+        _dashed(draw, left, right + 16, y)
+        draw.text((right + 28, y), target_text, font=label_face, fill=TARGET, anchor="lm")
     return _png(image)
 
 
@@ -121,16 +100,13 @@ class Share:
     text: str  # after the bar: "7 of 14"
 
 
-def regions_chart(*, title: str, shares: list[Share]) -> bytes:
+def regions_chart(*, shares: list[Share]) -> bytes:
     """Horizontal bars per region: the units on the model filled, the region's other units as an outline."""
     row = 58
-    probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    label_face, text_face = font(28), font(28, bold=True)
-    title_lines = len(_wrap(probe, title, font(40, bold=True), WIDTH - 80))
-    height = 28 + title_lines * 54 + 40 + row * len(shares) + 30
+    height = 40 + row * len(shares)
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    top = _title(draw, title, 28) + 24
+    label_face, text_face = font(28), font(28, bold=True)
     label_width = min(max((draw.textlength(s.label, font=label_face) for s in shares), default=0), WIDTH * 0.42)
     text_width = max((draw.textlength(s.text, font=text_face) for s in shares), default=0)
     left = 40 + label_width + 24
@@ -138,7 +114,7 @@ def regions_chart(*, title: str, shares: list[Share]) -> bytes:
     most = max((s.total for s in shares), default=1) or 1
     unit = (right - left) / most
     for i, share in enumerate(shares):
-        y = top + i * row
+        y = 20 + i * row
         mid = y + row / 2
         label = share.label
         while draw.textlength(label, font=label_face) > label_width and len(label) > 2:

@@ -25,19 +25,19 @@ def _styles(document: DocxDocument, language: str) -> None:
     name = FONTS.get(language, "Calibri")
     for style_name, size in (("Normal", 10.5), ("Title", 16), ("Heading 1", 12.5), ("List Bullet", 10.5)):
         style = document.styles[style_name]
-        style.font.name = name  # type: ignore[attr-defined]
-        style.font.size = Pt(size)  # type: ignore[attr-defined]
-        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
+        style.font.name = name
+        style.font.size = Pt(size)
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
         for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
             fonts.set(qn(attribute), name)
         for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
             fonts.attrib.pop(qn(theme), None)
         if style_name != "Normal":
-            style.font.color.rgb = RGBColor(0x1F, 0x3B, 0x57)  # type: ignore[attr-defined]
+            style.font.color.rgb = RGBColor(0x1F, 0x3B, 0x57)
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), LANGUAGE_TAGS.get(language, language))
-    document.styles["Normal"].element.get_or_add_rPr().append(lang)  # type: ignore[attr-defined]
-    document.styles["Normal"].paragraph_format.space_after = Pt(6)  # type: ignore[attr-defined]
+    document.styles["Normal"].element.get_or_add_rPr().append(lang)
+    document.styles["Normal"].paragraph_format.space_after = Pt(6)
 
 
 def _page(document: DocxDocument) -> None:

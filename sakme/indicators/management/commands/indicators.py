@@ -33,10 +33,12 @@ class Command(BaseCommand):
             known = ", ".join(Definition.objects.values_list("code", flat=True)) or "none: run `sakme reference load`"
             raise CommandError(f"No indicator {options['code']!r}; known: {known}")
         year = options["year"]
-        run = selectors.run_latest(year=year)
-        if run is None:  # nothing computed for that year yet: compute it now, so the figure has a snapshot
+        latest = selectors.run_latest(year=year)
+        if latest is None:  # nothing computed for that year yet: compute it now, so the figure has a snapshot
             run = services.indicators_compute(actor=SYSTEM, year_from=year, year_to=year)
             self.stderr.write(f"computed run {run.pk} for {year}")
+        else:
+            run = latest
         value = selectors.value_get(run=run, definition=definition, year=year)
         met = definition.target_met(value.value if value else None)
         status = "" if met is None else (" target met" if met else " target not met")

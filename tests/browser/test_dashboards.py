@@ -1,0 +1,98 @@
+"""The indicator dashboards in Chromium: the figure on the page is the API's; on the demo data every role's
+dashboard and an indicator's page render in both languages with no console error and no serious or critical
+accessibility violation (axe-core); the downloads open in openpyxl with the page's numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from sakme.accounts.actors import SYSTEM
+from sakme.demo.casework import demo_cases_load
+from sakme.demo.services import demo_population_load, demo_users_create
+from sakme.demo.training import demo_training_load
+from sakme.indicators.services import indicators_compute
+from sakme.tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+GEORGIAN = re.compile("[\u10d0-\u10ff]")
+
+
+def sign_in(page, server, username: str, password: str, language: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{server.url}/accounts/login/")
+    if page.locator("html").get_attribute("lang") != language:
+        with page.expect_navigation():
+            page.select_option("#language", language)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{server.url}/")
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page (evaluated through the browser's protocol, which the
+    page's content security policy does not apply to)."""
+    page.evaluate(AXE.read_text())
+    found = page.evaluate("async () => (await axe.run(document)).violations"
+                          ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                          ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))")
+    return list(found)
+
+
+def test_the_dashboard_shows_the_api_figure(page, live_server, staff):
+    indicators_compute(actor=SYSTEM, year_from=2017, year_to=2019, as_of=dt.date(2019, 12, 31))
+    sign_in(page, live_server, "analyst", PASSWORD, "en")
+    page.goto(f"{live_server.url}/indicators/?year=2019")
+    shown = page.locator(".kpi [data-figure='2.1']").inner_text()
+    api = page.request.get(f"{live_server.url}/api/v1/indicators/2.1/values?year=2019").json()
+    assert shown == api["values"][0]["text"] == "21/70 (30.0 %)"
+    page.goto(f"{live_server.url}/indicators/?year=2017")
+    api = page.request.get(f"{live_server.url}/api/v1/indicators/2.1/values?year=2017").json()
+    assert page.locator(".kpi [data-figure='2.1']").inner_text() == api["values"][0]["text"] == "15/70 (21.4 %)"
+
+
+@pytest.fixture
+def demo(territory, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    demo_population_load(persons=800, seed=5, log=lambda *_: None)
+    passwords = demo_users_create()
+    demo_training_load(seed=5)
+    demo_cases_load(cases=400, seed=5)
+    indicators_compute(actor=SYSTEM)
+    return passwords
+
+
+@pytest.mark.parametrize("language", ["ka", "en"])
+def test_every_dashboard_renders_cleanly_on_the_demo_data(page, live_server, demo, language):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for role in ("analyst", "regional_coordinator", "unit_head"):
+        sign_in(page, live_server, role, demo[role], language)
+        for path in ("/indicators/", "/indicators/i/placements/", "/indicators/i/delay.first_session.late/"):
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, (role, path)
+            assert page.locator("svg[role=img]").count() >= 1, (role, path)
+            assert bool(GEORGIAN.search(page.locator("h1").inner_text())) == (language == "ka"), (role, path)
+            assert serious_violations(page) == [], (role, path, language)
+    assert errors == []
+
+
+def test_downloads_hold_the_numbers_of_the_page(page, live_server, demo):
+    sign_in(page, live_server, "analyst", demo["analyst"], "en")
+    year = dt.date.today().year
+    page.goto(f"{live_server.url}/indicators/i/placements/?year={year}")
+    shown = {cell.get_attribute("data-figure").split(":")[1]: cell.inner_text()
+             for cell in page.locator("td[data-figure^='placements:']").all()}
+    body = page.request.get(f"{live_server.url}/indicators/i/placements/compared.xlsx?year={year}").body()
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))[1:]
+    assert rows and len(rows) == len([k for k in shown if not k.isdigit()])
+    by_area = {row[0]: row[2] for row in rows}
+    assert sum(by_area.values()) == sum(float(v) for k, v in shown.items() if not k.isdigit())
