@@ -47,12 +47,38 @@ def _sql(cursor: Any, label: str, query: str, params: dict[str, Any], done: dict
     print(f"{label}: {cursor.rowcount:,} rows in {done[label]['seconds']} s", flush=True)
 
 
+def _insert(cursor: Any, label: str, model: Any, columns: str, select: str, rest: str, params: dict[str, Any],
+            done: dict[str, Any]) -> None:
+    """INSERT INTO the model's table (columns) SELECT select rest; every other column gets the model field's default
+    (the time for auto_now fields), so that a field added with a default meanwhile does not break the setup."""
+    from django.db import connection
+    from django.utils import timezone
+
+    named = [c.strip() for c in columns.split(",")]
+    extra_columns, extra_values, values = [], [], dict(params)
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.column in named:
+            continue
+        auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        value = timezone.now() if auto else f.get_db_prep_save(f.get_default(), connection)
+        if value is None and f.null:
+            continue
+        extra_columns.append(f.column)
+        extra_values.append(f"%(default_{f.column})s")
+        values[f"default_{f.column}"] = value
+    table = model._meta.db_table
+    _sql(cursor, label, f"INSERT INTO {table} ({', '.join(named + extra_columns)}) "
+                        f"SELECT {', '.join([select, *extra_values])} {rest}", values, done)
+
+
 def task_extra(as_of: str) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
     from sakme.accounts.models import User
-    from sakme.geo.models import StaffPost, TerritorialUnit
+    from sakme.casework.models import GroupParticipant, GroupSession, Referral
+    from sakme.employment.models import Vacancy
+    from sakme.geo.models import StaffPost, TerritorialUnit, Training
 
     if User.objects.filter(username__startswith=PREFIX).exists():
         return {"skipped": "already written"}
@@ -78,95 +104,86 @@ def task_extra(as_of: str) -> dict[str, Any]:
                            WHERE u.username LIKE %(prefix)s AND sp.since IS NULL GROUP BY sp.unit_id)
                 UPDATE casework_case k SET counsellor_id = c.ids[1 + k.id %% array_length(c.ids, 1)]
                 FROM c WHERE c.unit_id = k.unit_id""", p, done)
-            _sql(cursor, "trainings and working meetings", """
-                INSERT INTO geo_training (date, days, kind, title_ka, title_en)
-                SELECT d::date + k.shift, 1, k.kind, k.title || to_char(d, ' YYYY-MM'), k.title || to_char(d, ' YYYY-MM')
-                FROM generate_series(DATE '2017-02-15', %(as_of)s::date - 20, interval '3 months') d
-                CROSS JOIN (VALUES ('training', 0, 'bench training'), ('working_meeting', 14, 'bench meeting'))
-                    AS k(kind, shift, title)""", p, done)
-            _sql(cursor, "training attendees", f"""
-                INSERT INTO geo_training_attendees (training_id, user_id)
-                SELECT t.id, u.id FROM geo_training t CROSS JOIN accounts_user u
-                WHERE u.username LIKE %(prefix)s AND t.date <= %(as_of)s AND {_h('t.id * 100003 + u.id')} %% 100 < 30
-                """, p, done)
-            _sql(cursor, "group sessions", """
-                INSERT INTO casework_groupsession (unit_id, topic, facilitator_id, held_on, version, created_at,
-                                                   updated_at)
-                SELECT u.id, 'ჯგუფური კონსულტაცია: CV და გასაუბრება',
-                       (SELECT min(sp.user_id) FROM geo_staffpost sp WHERE sp.unit_id = u.id AND sp.since IS NULL),
-                       m::date + d.shift, 1, now(), now()
-                FROM geo_territorialunit u CROSS JOIN generate_series(%(start)s::date, %(as_of)s::date,
-                                                                      interval '1 month') m
-                CROSS JOIN (VALUES (9), (23)) AS d(shift)
-                WHERE m::date + d.shift <= %(as_of)s""", p, done)
-            _sql(cursor, "group participants", f"""
-                INSERT INTO casework_groupparticipant (session_id, case_id, attended)
-                SELECT g.id, c.id, {_h('c.id * 31 + 7')} %% 100 < 78
-                FROM (SELECT id, unit_id, opened_on + 7 AS d, closed_on FROM casework_case
-                      WHERE {_h('id * 17 + 3')} %% 100 < 50) c
-                JOIN casework_groupsession g ON g.unit_id = c.unit_id AND g.held_on = CASE
-                    WHEN extract(day FROM c.d) <= 10 THEN date_trunc('month', c.d)::date + 9
-                    WHEN extract(day FROM c.d) <= 24 THEN date_trunc('month', c.d)::date + 23
-                    ELSE (date_trunc('month', c.d) + interval '1 month')::date + 9 END
-                WHERE g.held_on <= coalesce(c.closed_on, %(as_of)s)""", p, done)
+            _insert(cursor, "trainings and working meetings", Training, "date, days, kind, title_ka, title_en",
+                    "d::date + k.shift, 1, k.kind, k.title || to_char(d, ' YYYY-MM'), k.title || to_char(d, ' YYYY-MM')",
+                    """FROM generate_series(DATE '2017-02-15', %(as_of)s::date - 20, interval '3 months') d
+                    CROSS JOIN (VALUES ('training', 0, 'bench training'), ('working_meeting', 14, 'bench meeting'))
+                        AS k(kind, shift, title)""", p, done)
+            _insert(cursor, "training attendees", Training.attendees.through, "training_id, user_id", "t.id, u.id",
+                    f"""FROM geo_training t CROSS JOIN accounts_user u WHERE u.username LIKE %(prefix)s
+                    AND t.date <= %(as_of)s AND {_h('t.id * 100003 + u.id')} %% 100 < 30""", p, done)
+            _insert(cursor, "group sessions", GroupSession, "unit_id, topic, facilitator_id, held_on",
+                    """u.id, 'ჯგუფური კონსულტაცია: CV და გასაუბრება',
+                    (SELECT min(sp.user_id) FROM geo_staffpost sp WHERE sp.unit_id = u.id AND sp.since IS NULL),
+                    m::date + d.shift""",
+                    """FROM geo_territorialunit u
+                    CROSS JOIN generate_series(%(start)s::date, %(as_of)s::date, interval '1 month') m
+                    CROSS JOIN (VALUES (9), (23)) AS d(shift) WHERE m::date + d.shift <= %(as_of)s""", p, done)
+            _insert(cursor, "group participants", GroupParticipant, "session_id, case_id, attended",
+                    f"g.id, c.id, {_h('c.id * 31 + 7')} %% 100 < 78",
+                    f"""FROM (SELECT id, unit_id, opened_on + 7 AS d, closed_on FROM casework_case
+                          WHERE {_h('id * 17 + 3')} %% 100 < 50) c
+                    JOIN casework_groupsession g ON g.unit_id = c.unit_id AND g.held_on = CASE
+                        WHEN extract(day FROM c.d) <= 10 THEN date_trunc('month', c.d)::date + 9
+                        WHEN extract(day FROM c.d) <= 24 THEN date_trunc('month', c.d)::date + 23
+                        ELSE (date_trunc('month', c.d) + interval '1 month')::date + 9 END
+                    WHERE g.held_on <= coalesce(c.closed_on, %(as_of)s)""", p, done)
             cursor.execute("SELECT coalesce(max(id), 0) FROM employment_vacancy")
             p["before"] = cursor.fetchone()[0]
-            _sql(cursor, "vacancies", f"""
-                INSERT INTO employment_vacancy (employer_id, unit_id, occupation_id, title, description,
-                    required_skills, required_education, municipality_id, wage_gel, positions, opened_on, status,
-                    version, created_at, updated_at)
-                SELECT e.ids[1 + x.h %% array_length(e.ids, 1)], x.unit_id,
-                       (ARRAY['5120','5223','8322','9112','7112','5131','4110','6111'])[1 + x.h %% 8],
-                       'ვაკანსია', '', '', '', x.municipality_id, 600 + 50 * (x.h %% 40), 1, x.opened,
-                       CASE WHEN x.opened < %(as_of)s::date - 60 THEN 'filled' ELSE 'open' END, 1, now(), now()
-                FROM (SELECT u.id AS unit_id, u.municipality_id, {_h('u.id * 1009 + k.n * 7 + extract(epoch FROM m)::bigint')} AS h,
-                             m::date + CASE WHEN k.n = 2 AND {_h('u.id * 13 + extract(epoch FROM m)::bigint')} %% 3 = 0
-                                 THEN 2 + {_h('u.id * 1009 + 7 + extract(epoch FROM m)::bigint')} %% 20
-                                 ELSE 2 + {_h('u.id * 1009 + k.n * 7 + extract(epoch FROM m)::bigint')} %% 20 END
-                             AS opened
-                      FROM geo_territorialunit u
-                      CROSS JOIN generate_series(%(start)s::date, %(as_of)s::date, interval '1 month') m
-                      CROSS JOIN (VALUES (1), (2)) AS k(n)) x
-                JOIN (SELECT unit_id, array_agg(id ORDER BY id) AS ids FROM employment_employer GROUP BY unit_id) e
-                  ON e.unit_id = x.unit_id
-                WHERE x.opened <= %(as_of)s""", p, done)
-            _sql(cursor, "shortlist referrals", f"""
-                INSERT INTO casework_referral (case_id, kind, vacancy_id, service, referred_on, status, outcome_on,
-                                               consent_on, sent_on, version, created_at, updated_at)
-                SELECT case_id, 'vacancy', vacancy_id, '', referred_on,
-                       CASE WHEN outcome IS NULL THEN 'pending' WHEN hc %% 100 < 75 THEN 'rejected' ELSE 'no_show' END,
-                       outcome, referred_on, sent, 1, now(), now()
-                FROM (SELECT *, CASE WHEN sent IS NOT NULL AND hc %% 100 >= 5 AND sent + 1 + (hc / 100) %% 25 <= %(as_of)s
-                                     THEN sent + 1 + (hc / 100) %% 25 END AS outcome
-                      FROM (SELECT *, CASE WHEN h %% 100 < 90 AND referred_on + (h / 100) %% 19 <= %(as_of)s
-                                           THEN referred_on + (h / 100) %% 19 END AS sent
-                            FROM (SELECT v.id AS vacancy_id, v.h, c.id AS case_id, {_h('c.id * 7919 + v.id')} AS hc,
-                                         v.opened_on + 1 + v.h %% 7 AS referred_on,
-                                         row_number() OVER (PARTITION BY v.id ORDER BY {_h('c.id * 7919 + v.id')}) AS k
-                                  FROM (SELECT id, unit_id, opened_on, {_h('id * 13 + 5')} AS h FROM employment_vacancy
-                                        WHERE id > %(before)s) v
-                                  JOIN casework_case c ON c.unit_id = v.unit_id
-                                   AND c.opened_on BETWEEN v.opened_on - 90 AND v.opened_on - 1
-                                  WHERE (c.closed_on IS NULL OR c.closed_on > v.opened_on + 8)
-                                    AND v.opened_on + 8 <= %(as_of)s) a
-                            WHERE k <= 3) b) r""", p, done)
-            _sql(cursor, "training referrals", f"""
-                INSERT INTO casework_referral (case_id, kind, programme_id, service, referred_on, status, outcome_on,
-                                               consent_on, version, created_at, updated_at)
-                SELECT id, 'training', prog.ids[1 + h %% array_length(prog.ids, 1)], '', r,
-                       CASE WHEN outcome IS NULL THEN 'pending' WHEN (h / 7) %% 100 < 35 THEN 'accepted'
-                            WHEN (h / 7) %% 100 < 75 THEN 'rejected' ELSE 'no_show' END, outcome, r, 1, now(), now()
-                FROM (SELECT *, CASE WHEN (h / 100000) %% 100 >= 4 AND r + 2 + (h / 1000) %% 30 <= %(as_of)s
-                                     THEN r + 2 + (h / 1000) %% 30 END AS outcome
-                      FROM (SELECT c.id, c.closed_on, {_h('c.id * 104729 + 11')} AS h,
-                                   pl.agreed + 5 + {_h('c.id * 104729 + 11')} %% 25 AS r
-                            FROM casework_case c
-                            JOIN (SELECT case_id, min(agreed_on) AS agreed FROM casework_employmentplan
-                                  WHERE agreed_on IS NOT NULL GROUP BY case_id) pl ON pl.case_id = c.id
-                            WHERE {_h('c.id * 104729 + 11')} %% 100 < 15) x
-                      WHERE r <= coalesce(closed_on, %(as_of)s)) y
-                CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM employment_trainingprogramme
-                            WHERE is_active) prog""", p, done)
+            epoch = "extract(epoch FROM m)::bigint"
+            _insert(cursor, "vacancies", Vacancy,
+                    "employer_id, unit_id, occupation_id, title, municipality_id, wage_gel, positions, opened_on, status",
+                    """e.ids[1 + x.h %% array_length(e.ids, 1)], x.unit_id,
+                    (ARRAY['5120','5223','8322','9112','7112','5131','4110','6111'])[1 + x.h %% 8], 'ვაკანსია',
+                    x.municipality_id, 600 + 50 * (x.h %% 40), 1, x.opened,
+                    CASE WHEN x.opened < %(as_of)s::date - 60 THEN 'filled' ELSE 'open' END""",
+                    f"""FROM (SELECT u.id AS unit_id, u.municipality_id, {_h(f'u.id * 1009 + k.n * 7 + {epoch}')} AS h,
+                                 m::date + CASE WHEN k.n = 2 AND {_h(f'u.id * 13 + {epoch}')} %% 3 = 0
+                                     THEN 2 + {_h(f'u.id * 1009 + 7 + {epoch}')} %% 20
+                                     ELSE 2 + {_h(f'u.id * 1009 + k.n * 7 + {epoch}')} %% 20 END AS opened
+                          FROM geo_territorialunit u
+                          CROSS JOIN generate_series(%(start)s::date, %(as_of)s::date, interval '1 month') m
+                          CROSS JOIN (VALUES (1), (2)) AS k(n)) x
+                    JOIN (SELECT unit_id, array_agg(id ORDER BY id) AS ids FROM employment_employer GROUP BY unit_id) e
+                      ON e.unit_id = x.unit_id
+                    WHERE x.opened <= %(as_of)s""", p, done)
+            _insert(cursor, "shortlist referrals", Referral,
+                    "case_id, kind, vacancy_id, referred_on, status, outcome_on, consent_on, sent_on",
+                    """case_id, 'vacancy', vacancy_id, referred_on,
+                    CASE WHEN outcome IS NULL THEN 'pending' WHEN hc %% 100 < 75 THEN 'rejected' ELSE 'no_show' END,
+                    outcome, referred_on, sent""",
+                    f"""FROM (SELECT *, CASE WHEN sent IS NOT NULL AND hc %% 100 >= 5
+                                             AND sent + 1 + (hc / 100) %% 25 <= %(as_of)s
+                                        THEN sent + 1 + (hc / 100) %% 25 END AS outcome
+                          FROM (SELECT *, CASE WHEN h %% 100 < 90 AND referred_on + (h / 100) %% 19 <= %(as_of)s
+                                               THEN referred_on + (h / 100) %% 19 END AS sent
+                                FROM (SELECT v.id AS vacancy_id, v.h, c.id AS case_id, {_h('c.id * 7919 + v.id')} AS hc,
+                                             v.opened_on + 1 + v.h %% 7 AS referred_on,
+                                             row_number() OVER (PARTITION BY v.id
+                                                                ORDER BY {_h('c.id * 7919 + v.id')}) AS k
+                                      FROM (SELECT id, unit_id, opened_on, {_h('id * 13 + 5')} AS h
+                                            FROM employment_vacancy WHERE id > %(before)s) v
+                                      JOIN casework_case c ON c.unit_id = v.unit_id
+                                       AND c.opened_on BETWEEN v.opened_on - 90 AND v.opened_on - 1
+                                      WHERE (c.closed_on IS NULL OR c.closed_on > v.opened_on + 8)
+                                        AND v.opened_on + 8 <= %(as_of)s) a
+                                WHERE k <= 3) b) r""", p, done)
+            _insert(cursor, "training referrals", Referral,
+                    "case_id, kind, programme_id, referred_on, status, outcome_on, consent_on",
+                    """id, 'training', prog.ids[1 + h %% array_length(prog.ids, 1)], r,
+                    CASE WHEN outcome IS NULL THEN 'pending' WHEN (h / 7) %% 100 < 35 THEN 'accepted'
+                         WHEN (h / 7) %% 100 < 75 THEN 'rejected' ELSE 'no_show' END, outcome, r""",
+                    f"""FROM (SELECT *, CASE WHEN (h / 100000) %% 100 >= 4 AND r + 2 + (h / 1000) %% 30 <= %(as_of)s
+                                        THEN r + 2 + (h / 1000) %% 30 END AS outcome
+                          FROM (SELECT c.id, c.closed_on, {_h('c.id * 104729 + 11')} AS h,
+                                       pl.agreed + 5 + {_h('c.id * 104729 + 11')} %% 25 AS r
+                                FROM casework_case c
+                                JOIN (SELECT case_id, min(agreed_on) AS agreed FROM casework_employmentplan
+                                      WHERE agreed_on IS NOT NULL GROUP BY case_id) pl ON pl.case_id = c.id
+                                WHERE {_h('c.id * 104729 + 11')} %% 100 < 15) x
+                          WHERE r <= coalesce(closed_on, %(as_of)s)) y
+                    CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM employment_trainingprogramme
+                                WHERE is_active) prog""", p, done)
     return done
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from sakme.accounts.actors import AuthedRequest
 from sakme.accounts.roles import Capability
@@ -62,7 +61,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 def _indicator_2_1() -> dict[str, Any] | None:
     """Indicator 2.1 this year, from the latest computation: the figure, its target, each region's units."""
     definition = Definition.objects.filter(code="2.1").first()
-    run = indicator_selectors.run_latest(year=timezone.localdate().year)
+    run = indicator_selectors.run_latest()
     if definition is None or run is None:
         return None
     rows = Value.objects.filter(run=run, definition=definition, year=run.year_to, month__isnull=True).exclude(

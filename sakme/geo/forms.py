@@ -54,8 +54,12 @@ class VersionField(forms.IntegerField):
 
 
 class TitlesMixin(forms.Form):
-    title_ka = forms.CharField(label=_("Title (Georgian)"), max_length=300, required=False)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    """Both titles (the report is printed in both languages); long ones, as the report's are."""
+
+    title_ka = forms.CharField(label=_("Title (Georgian)"), max_length=300, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class StaffAllocationForm(forms.Form):

@@ -34,6 +34,10 @@ from sakme.indicators.services import FIRST_YEAR
 logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 WRITERS = {Report.Format.DOCX: write_docx, Report.Format.PDF: write_pdf}
+# The codes a failed report keeps (`Report.error_text` says them in the reader's language): no figures for the year
+# (the refusal's own code and message are kept in the parameters), or an unexpected error, whose class is kept.
+NO_FIGURES, FAILED = "no_figures", "failed"
+FIGURES_REFUSED = {"report_no_indicator", "indicator_none", "indicator_years"}
 MEDIA_TYPES = {Report.Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                Report.Format.PDF: "application/pdf"}
 
@@ -137,12 +141,13 @@ def report_execute(*, report_id: int) -> Report:
     except DomainError as exc:  # a refusal a person can act on: said on the report, not an error of the worker
         if name:
             (report_dir() / name).unlink(missing_ok=True)
-        return _fail(report, exc.code, {"year": report.year, "message": str(exc)})
+        code = NO_FIGURES if exc.code in FIGURES_REFUSED else exc.code
+        return _fail(report, code, {"year": report.year, "reason": exc.code, "message": str(exc)})
     except Exception as exc:
         logger.exception("annual report %s failed", report.pk)
         if name:
             (report_dir() / name).unlink(missing_ok=True)
-        _fail(report, "report_error", {"year": report.year, "error": type(exc).__name__})
+        _fail(report, FAILED, {"year": report.year, "error": type(exc).__name__})
         raise
     report.refresh_from_db()
     return report

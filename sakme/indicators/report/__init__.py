@@ -150,7 +150,7 @@ def _staff_step(step: StaffStep) -> list[Block]:
     header = [_("Territorial unit"), _("Region"), _("Staff units before"), _("Staff units from %(date)s")
               % {"date": day(step.date)}]
     rows = [[c.unit, c.region, "—" if c.before is None else str(c.before), str(c.after)] for c in step.changes]
-    return [Field(day(step.date), step.reason or "—"), Table(header, rows, [40, 26, 17, 17], numeric=[2, 3])]
+    return [Field(day(step.date), step.reason or "—"), Table(header, rows, [36, 24, 20, 20], numeric=[2, 3])]
 
 
 def _trainings(facts: AnnualFacts) -> list[Block]:
@@ -236,7 +236,7 @@ def _target(facts: AnnualFacts) -> str:
 def _units_table(result: Standing, facts: AnnualFacts) -> Table:
     totals = {s.region: s.total for s in facts.shares}
     rows = [[r.region, f"{r.count} / {totals.get(r.region, '—')}", ", ".join(r.units)] for r in result.regions]
-    return Table([_("Region"), _("Units on the model"), _("Territorial units")], rows, [24, 14, 62], numeric=[1])
+    return Table([_("Region"), _("Units on the model"), _("Territorial units")], rows, [22, 16, 62], numeric=[1])
 
 
 def _charts(facts: AnnualFacts) -> list[Block]:
@@ -296,7 +296,7 @@ def compose(facts: AnnualFacts) -> Composed:
         Paragraph(_("In %(year)s, the following activities were carried out to introduce the New Employment Service "
                     "Model in the territorial units and to reach the indicator's target:") % {"year": facts.year}),
         *_staff(facts), *_trainings(facts), *_orders(facts), *_rollout(facts), *_result(facts),
-        Note(_("Figures from the indicator computation %(run)s of %(date)s (records as of %(as_of)s); report made "
+        Note(_("Figures from the indicator computation No. %(run)s of %(date)s (records as of %(as_of)s); report made "
                "by sakme on %(today)s.") % {"run": facts.run_id, "date": day(run_date), "as_of": day(facts.run_as_of),
                                             "today": day(timezone.localdate())}),
     ]

@@ -59,7 +59,7 @@ def _dashed(draw: ImageDraw.ImageDraw, x0: int, x1: int, y: int) -> None:
 def years_chart(*, axis: str, bars: list[Bar], target: float | None, target_text: str) -> bytes:
     """Vertical bars, one per year, with the figure written over each and the target as a dashed line labelled in
     the right margin (clear of the bars' figures)."""
-    height = 700
+    height = 620
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
     small, label_face = font(28), font(28, bold=True)
@@ -102,7 +102,7 @@ class Share:
 
 def regions_chart(*, shares: list[Share]) -> bytes:
     """Horizontal bars per region: the units on the model filled, the region's other units as an outline."""
-    row = 58
+    row = 50
     height = 40 + row * len(shares)
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)

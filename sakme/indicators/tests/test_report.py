@@ -194,9 +194,28 @@ def test_a_refusal_in_the_worker_ends_the_report_failed_with_its_code(reference,
     with django_capture_on_commit_callbacks(execute=True):
         report = reports.report_request(actor=staff["analyst"], year=2019, language="en", format="docx")
     report.refresh_from_db()
-    assert report.status == Report.Status.FAILED and report.error_code == "report_no_indicator"
-    assert report.error_params["year"] == 2019 and report.file_name == ""
+    assert report.status == Report.Status.FAILED and report.error_code == "no_figures"
+    assert report.error_params["year"] == 2019 and report.error_params["reason"] == "report_no_indicator"
+    assert report.error_text == "no figures could be computed for 2019" and report.file_name == ""
     assert not list(Path(reports.report_dir()).iterdir())
     with pytest.raises(DomainError) as not_ready:
         reports.report_open(actor=staff["analyst"], report_id=report.pk)
     assert not_ready.value.code == "report_not_ready"
+
+
+@pytest.mark.django_db
+def test_an_unexpected_error_fails_the_report_and_reaches_the_worker(reference, staff, monkeypatch):
+    def broken(composed):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(reports.WRITERS, Report.Format.DOCX, broken)
+    report = Report.objects.create(year=2019, language="en", format="docx", by=staff["analyst"])
+    with pytest.raises(RuntimeError):  # the worker logs it as a failed task too
+        reports.report_execute(report_id=report.pk)
+    report.refresh_from_db()
+    assert (report.status, report.error_code, report.error_params["error"]) == (Report.Status.FAILED, "failed",
+                                                                                "RuntimeError")
+    assert report.progress == 40 and not list(Path(reports.report_dir()).iterdir())
+    with pytest.raises(DomainError) as again:  # a report is made once
+        reports.report_execute(report_id=report.pk)
+    assert again.value.code == "report_started"
