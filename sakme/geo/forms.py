@@ -64,7 +64,7 @@ class TitlesMixin(forms.Form):
 
 class StaffAllocationForm(forms.Form):
     unit = IdSelect(label=_("Territorial unit"))
-    date = forms.DateField(label=_("From"), initial=_today, widget=DateInput)
+    date = forms.DateField(label=_("Valid from"), initial=_today, widget=DateInput)
     staff_units = forms.IntegerField(label=_("Staff units on the employment component"), widget=forms.NumberInput(
         attrs={"min": 0, "max": MAX_STAFF_UNITS}), help_text=_("From 0 to %(max)s.") % {"max": MAX_STAFF_UNITS})
     reason_ka = forms.CharField(label=_("Reason (Georgian)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

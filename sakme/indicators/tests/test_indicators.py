@@ -16,7 +16,7 @@ from sakme.casework.services import session_record
 from sakme.common.errors import DomainError, PermissionDenied
 from sakme.geo.models import TerritorialUnit
 from sakme.indicators import selectors
-from sakme.indicators.models import Definition, Level, Run
+from sakme.indicators.models import Definition, Level, Report, Run
 from sakme.indicators.services import indicators_compute
 from sakme.tests.factories import open_case, sign_in
 
@@ -128,3 +128,25 @@ def test_unit_heads_see_their_unit_and_records_by_name_analysts_by_pseudonym(cli
     api = client.get("/api/v1/indicators/delay.first_session.late/records", {"year": 2024}).json()
     assert api["total"] == 2 and all(row[0].startswith("P-") for row in api["rows"])
     assert case.job_seeker.person.full_name not in str(api)
+
+
+def test_the_dashboard_button_writes_the_report_in_the_background(client, staff, settings, tmp_path,
+                                                                   django_capture_on_commit_callbacks):
+    settings.VAR_DIR = tmp_path
+    sign_in(client, staff["analyst"])
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post("/indicators/reports/new/", {"year": 2019, "language": "en", "format": "docx"})
+    assert answer.status_code == 302 and answer["Location"] == "/indicators/reports/"
+    report = Report.objects.get(by=staff["analyst"])  # the worker ran at once in the tests
+    assert (report.status, report.progress) == (Report.Status.DONE, 100)
+    listed = client.get("/indicators/reports/").content.decode()
+    assert f"/indicators/reports/{report.pk}/file/" in listed
+    made = client.get(f"/indicators/reports/{report.pk}/file/")
+    assert made.status_code == 200 and made["Content-Disposition"].endswith('.docx"')
+    api = client.get(f"/api/v1/indicators-reports/{report.pk}").json()
+    assert (api["status"], api["progress"]) == ("done", 100)
+    refused = client.post("/indicators/reports/new/", {"year": 1999, "language": "en", "format": "docx"},
+                          follow=True)
+    assert ["report_year"] == [m.tags.split()[0] for m in refused.context["messages"]]
+    sign_in(client, staff["unit_head"])
+    assert client.get(f"/indicators/reports/{report.pk}/file/").status_code == 403
