@@ -38,6 +38,8 @@ EVERY_ROLE = set(Role)
 REVEAL_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD, Role.DATA_STEWARD}
 EMERGENCY_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD, Role.EMPLOYER_RELATIONS}
 EMERGENCY_REVIEWERS = {Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.DATA_PROTECTION_OFFICER}
+INDICATOR_READERS = {Role.ANALYST, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.ADMINISTRATOR}
+RECORD_READERS = {Role.ANALYST, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
 ANON = "anonymous"
 
 
@@ -105,6 +107,28 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
         "kind": "other", "title_ka": "სხვა", "title_en": "Another", "expected_version": 1})),
     "api:manual_update": ("put", "manual", allowed(ACTIVITY_RECORDERS, anon=401, json=lambda t: {
         "kind": "employers", "title_ka": "სახელმძღვანელო", "title_en": "Manual", "expected_version": 1})),
+    # Indicators: figures for who answers for them; the records behind a figure for who may read them (analysts by
+    # pseudonym); computing and the annual report for the central department. The matrix computes nothing: the
+    # figure routes get past permission to "nothing computed" (404), the report routes to report 0 (none).
+    "indicators:dashboard": ("get", None, allowed(INDICATOR_READERS)),
+    "indicators:indicator": ("get", "indicator", allowed(INDICATOR_READERS)),
+    "indicators:download": ("get", "indicator_table", allowed(INDICATOR_READERS, ok=404)),
+    "indicators:records": ("get", "indicator_records", allowed(RECORD_READERS)),
+    "indicators:runs": ("get", None, allowed(INDICATOR_READERS)),
+    "indicators:compute": ("post", None, allowed({Role.ANALYST}, ok=302, form=_page_write(year="2024"))),
+    "indicators:reports": ("get", None, allowed({Role.ANALYST})),
+    "indicators:report_request": ("post", None, allowed({Role.ANALYST}, ok=302, form=_page_write(
+        year="2019", language="en", format="docx"))),
+    "indicators:report_download": ("get", "report", allowed({Role.ANALYST}, ok=404)),
+    "api:indicator_list": ("get", None, allowed(INDICATOR_READERS, anon=401)),
+    "api:indicator_values": ("get", "indicator", allowed(INDICATOR_READERS, anon=401, ok=404)),
+    "api:indicator_records": ("get", "indicator_records", allowed(RECORD_READERS, anon=401)),
+    "api:indicator_run_list": ("get", None, allowed(INDICATOR_READERS, anon=401)),
+    "api:indicator_run_create": ("post", None, allowed({Role.ANALYST}, anon=401, json=lambda t: {"year": 2024})),
+    "api:indicator_report_create": ("post", None, allowed({Role.ANALYST}, anon=401, json=lambda t: {
+        "year": 2019, "language": "en", "format": "docx"})),
+    "api:indicator_report_detail": ("get", "report", allowed({Role.ANALYST}, anon=401, ok=404)),
+    "api:indicator_report_file": ("get", "report", allowed({Role.ANALYST}, anon=401, ok=404)),
     "registry:search": ("get", None, allowed(PERSON_ROLES)),
     "registry:person": ("get", "person", allowed(PERSON_ROLES, scoped=True)),
     "registry:person_number_reveal": ("get", "person", allowed(REVEAL_ROLES, scoped=True)),
@@ -389,6 +413,14 @@ def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch
         return reverse(name, kwargs={"export_id": target["export"]})
     if kind == "api_token":
         return reverse(name, kwargs={"token_id": target["api_token"]})
+    if kind == "indicator":
+        return reverse(name, kwargs={"code": "2.1"})
+    if kind == "indicator_table":
+        return reverse(name, kwargs={"code": "2.1", "table": "compared", "fmt": "csv"})
+    if kind == "indicator_records":
+        return reverse(name, kwargs={"code": "placements"}) + "?year=2024"
+    if kind == "report":
+        return reverse(name, kwargs={"report_id": 0})
     if kind in ACTIVITY_KINDS:
         return activity_url(name, kind)
     if kind in ("pair", "run"):

@@ -103,7 +103,7 @@ def staff_allocation_save(*, actor: Actor, unit_id: int, date: dt.date, staff_un
         raise NotFound(_("No such territorial unit."))
     _date_check(date, latest=_today() + dt.timedelta(days=PLANNED_AHEAD_DAYS))
     if not 0 <= staff_units <= MAX_STAFF_UNITS:
-        raise DomainError(_("%(n)s staff units cannot be: give a number from 0 to %(max)s.") % {
+        raise DomainError(_("A unit cannot have %(n)s staff units: give a number from 0 to %(max)s.") % {
             "n": staff_units, "max": MAX_STAFF_UNITS}, code="staff_units_out_of_range")
     reason_ka, reason_en = reason_ka.strip(), reason_en.strip()
     if bool(reason_ka) != bool(reason_en):
@@ -166,8 +166,10 @@ def training_save(*, actor: Actor, kind: str, date: dt.date, title_ka: str, titl
                            _("Someone else changed this training a moment ago. Reload it and apply your change "
                              "again."))
     if Training.objects.filter(date=date, title_en=title_en).exclude(pk=training.pk).exists():
-        raise DomainError(_("A training of this title is already recorded on %(date)s.") % {"date": _shown(date)},
-                          code="training_exists")
+        raise DomainError(_("A training or working meeting of this English title is already recorded on %(date)s.")
+                          % {"date": _shown(date)}, code="training_exists")
+    if attendees is None and training.pk and training.attendees.exists():
+        attendees = list(training.attendees.values_list("pk", flat=True))  # kept: still none before it is held
     wanted = _attendees_check(training, attendees, date) if attendees is not None else None
     changes = _changes(training, {"kind": kind, "date": date, "days": days, "title_ka": title_ka,
                                   "title_en": title_en})

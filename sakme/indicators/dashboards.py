@@ -86,7 +86,8 @@ def areas_for_user(user: Actor) -> list[Where]:
     scope = unit_scope_for_user(user)
     if scope.everywhere:
         return [Where(Level.COUNTRY)] + [Where(Level.REGION, r) for r in Region.objects.order_by("code")]
-    regions = [Where(Level.REGION, r) for r in Region.objects.filter(staff_posts__user=acting_user(user)).order_by("code")]
+    posted = Region.objects.filter(staff_posts__user=acting_user(user)).order_by("code")
+    regions = [Where(Level.REGION, r) for r in posted]
     units = [Where(Level.UNIT, u.region, u) for u in
              TerritorialUnit.objects.select_related("region").filter(pk__in=scope.unit_ids).order_by("code")]
     return regions + units

@@ -110,27 +110,27 @@ def indicator_records(request: AuthedRequest, code: str, filters: Query[RecordsQ
 
 
 @router.get("/indicators-runs", response={200: list[RunOut], **ERRORS})
-def run_list(request: AuthedRequest) -> Any:
+def indicator_run_list(request: AuthedRequest) -> Any:
     """The computations kept, the newest first."""
     require(request.user, Capability.INDICATOR_VIEW)
     return [_run_out(r) for r in Run.objects.all()[:50]]
 
 
 @router.post("/indicators-runs", response={200: RunOut, **ERRORS})
-def run_create(request: AuthedRequest, body: ComputeIn) -> Any:
+def indicator_run_create(request: AuthedRequest, body: ComputeIn) -> Any:
     """Compute every indicator (for one year, or every year since the baseline) as a new snapshot."""
     return _run_out(services.indicators_compute(actor=request.user, year_from=body.year, year_to=body.year))
 
 
 @router.post("/indicators-reports", response={200: ReportOut, **ERRORS})
-def report_create(request: AuthedRequest, body: ReportIn) -> Any:
+def indicator_report_create(request: AuthedRequest, body: ReportIn) -> Any:
     """Ask for the annual indicator report (DOCX or PDF, Georgian or English); the worker writes it."""
     return _report_out(reports.report_request(actor=request.user, year=body.year, language=body.language,
                                               format=body.format))
 
 
 @router.get("/indicators-reports/{report_id}", response={200: ReportOut, **ERRORS})
-def report_get(request: AuthedRequest, report_id: int) -> Any:
+def indicator_report_detail(request: AuthedRequest, report_id: int) -> Any:
     """A report's status and progress."""
     require(request.user, Capability.INDICATOR_COMPUTE)
     found = Report.objects.filter(pk=report_id, by=request.user).first()
@@ -141,7 +141,7 @@ def report_get(request: AuthedRequest, report_id: int) -> Any:
 
 @router.get("/indicators-reports/{report_id}/file", response=ERRORS,
             openapi_extra={"responses": {200: {"description": "the DOCX or PDF file"}}})
-def report_file(request: AuthedRequest, report_id: int) -> Any:
+def indicator_report_file(request: AuthedRequest, report_id: int) -> Any:
     """The report's file once it is ready."""
     path, filename = reports.report_open(actor=request.user, report_id=report_id)
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)

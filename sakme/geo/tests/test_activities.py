@@ -19,7 +19,7 @@ from sakme.geo import activities
 from sakme.geo.activities import ManualData
 from sakme.geo.models import ApprovalOrder, Manual, StaffAllocation, StaffPost, TerritorialUnit, Training
 from sakme.geo.selectors import activities_of_year, staff_choices
-from sakme.tests.factories import UserFactory, post, sign_in
+from sakme.tests.factories import sign_in
 
 TODAY = dt.date.today()
 PAST = dt.date(2025, 3, 12)
@@ -127,6 +127,10 @@ def test_a_training_with_its_attendees(staff):
     with pytest.raises(ConcurrentEdit):
         activities.training_save(actor=staff["analyst"], training_id=training.pk, expected_version=2,
                                  kind="training", date=PAST, title_ka="ტრენინგი", title_en="Training on profiling")
+    moved = {"actor": staff["analyst"], "training_id": training.pk, "expected_version": 3, "kind": "training",
+             "date": TODAY + dt.timedelta(days=9), "title_ka": "ტრენინგი", "title_en": "Training on profiling"}
+    assert _code(activities.training_save, **moved) == "attendance_before_held"  # into the future, attended?
+    assert activities.training_save(**moved, attendees=[]).attendees.count() == 0  # planned again, nobody came
 
 
 def test_training_refusals(staff):

@@ -162,7 +162,7 @@ def test_an_analyst_asks_for_a_report_and_the_worker_makes_it(reference, staff, 
     actions = set(AuditEvent.objects.filter(entity_type="indicators.report", entity_id=str(report.pk))
                   .values_list("action", flat=True))
     assert actions == {"indicators.report.request", "indicators.report.make", "indicators.report.download"}
-    with pytest.raises(NotFound):  # a unit head sees the indicators, not the analysts' files
+    with pytest.raises(PermissionDenied):  # a unit head sees the indicators, not the analysts' files
         reports.report_open(actor=staff["unit_head"], report_id=report.pk)
 
 
