@@ -124,7 +124,8 @@ QUERIES: dict[str, str] = {
     "linkage_rate": _counts(
         "WITH i AS MATERIALIZED (SELECT unit_id, date_trunc('month', start)::date AS start_m, "
         "date_trunc('month', stop)::date AS stop_m, "
-        "date_trunc('month', greatest(start, registered_on))::date AS seeker_m "
+        "CASE WHEN registered_on IS NOT NULL THEN date_trunc('month', greatest(start, registered_on))::date END "
+        "AS seeker_m "
         f"FROM (SELECT unit_id, greatest(since, {_birthday('birth', '%(age_from)s')}) AS start, "
         f"{_birthday('birth', '%(age_to)s + 1')} AS stop, registered_on "
         "FROM (SELECT p.unit_id, p.birth_date AS birth, min(e.assessment_date) AS since, js.registered_on "
