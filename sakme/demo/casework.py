@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sakme.accounts.actors import SYSTEM
+from sakme.accounts.models import User
 from sakme.audit import services as audit
 from sakme.casework.clocks import add_months
 from sakme.casework.models import (
@@ -92,13 +93,15 @@ def demo_cases_load(*, cases: int, seed: int) -> int:
     people = rng.sample(people, min(cases, len(people)))
     units = list(TerritorialUnit.objects.filter(pk__in={u for _, u in people}))
     offers = _employers(rng, units)
-    counsellors = {p.unit_id: p.user for p in StaffPost.objects.filter(user__role="counsellor", unit__isnull=False)
-                   .select_related("user")}
+    counsellors: dict[int, list[User]] = {}
+    for post in StaffPost.objects.filter(user__role="counsellor", unit__isnull=False).select_related("user"):
+        counsellors.setdefault(post.unit_id, []).append(post.user)  # type: ignore[arg-type]
     seekers, rows = [], []
     for person_id, unit_id in people:
-        # Most cases are old and finished; a tenth were opened in the last three months and are in progress.
+        # Most cases are finished (the last ones this year); a tenth were opened in the last three months and are in
+        # progress.
         recent = rng.random() < 0.1
-        span = 90 if recent else (today - START).days - 400
+        span = 90 if recent else (today - START).days - 150
         opened = today - dt.timedelta(days=rng.randrange(1, span)) if recent else START + dt.timedelta(
             days=rng.randrange(span))
         seekers.append(JobSeeker(person_id=person_id, unit_id=unit_id, registered_on=opened,
@@ -115,7 +118,9 @@ def demo_cases_load(*, cases: int, seed: int) -> int:
         state = rng.choice(sorted(OPEN_STATES, key=_ORDER.index)) if recent else State.CLOSED
         outcome = "" if recent else rng.choices(outcomes, weights)[0]
         case_objs.append(Case(job_seeker=seeker, unit_id=seeker.unit_id, opened_on=opened, state=state,
-                              outcome=outcome, state_since=opened, counsellor=counsellors.get(seeker.unit_id)))
+                              outcome=outcome, state_since=opened,
+                              counsellor=rng.choice(counsellors[seeker.unit_id]) if seeker.unit_id in counsellors
+                              else None))
     _histories(rng, case_objs, offers, today)
     disabled = set(Person.objects.filter(pk__in=[p for p, _ in people]).exclude(disability_status="")
                    .values_list("pk", flat=True))

@@ -14,7 +14,6 @@ from sakme.accounts.actors import SYSTEM
 from sakme.accounts.models import User
 from sakme.accounts.roles import Role
 from sakme.accounts.services import user_create
-from sakme.demo.activities import demo_activities_load
 from sakme.demo.generator import generate
 from sakme.geo.models import Region, StaffPost, TerritorialUnit
 from sakme.indicators.services import reference_load
@@ -66,7 +65,6 @@ def demo_users_create() -> dict[str, str]:
                 StaffPost.objects.create(user=user, unit=TerritorialUnit.objects.filter(code=unit).first(),
                                          region=Region.objects.filter(code=region).first())
             credentials[role.value] = password
-        demo_activities_load()  # who of the staff attended the programme's trainings, and this year's activities
     store.write_text(json.dumps(credentials, indent=2))
     store.chmod(0o600)
     return credentials

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from sakme.accounts.actors import SYSTEM
-from sakme.demo.casework import demo_cases_load
-from sakme.demo.services import demo_population_load, demo_users_create
-from sakme.demo.training import demo_training_load
 from sakme.indicators.services import indicators_compute
 from sakme.tests.factories import PASSWORD
 
@@ -66,13 +65,10 @@ def test_the_dashboard_shows_the_api_figure(page, live_server, staff):
 
 @pytest.fixture
 def demo(territory, settings, tmp_path):
+    """The demo as `make demo` loads it (smaller), with its users' passwords."""
     settings.VAR_DIR = tmp_path
-    demo_population_load(persons=800, seed=5, log=lambda *_: None)
-    passwords = demo_users_create()
-    demo_training_load(seed=5)
-    demo_cases_load(cases=400, seed=5)
-    indicators_compute(actor=SYSTEM)
-    return passwords
+    call_command("demo", "load", "--persons", "1500", "--cases", "500", "--seed", "5", stdout=io.StringIO())
+    return json.loads((tmp_path / "demo" / "credentials.json").read_text())
 
 
 @pytest.mark.parametrize("language", ["ka", "en"])

@@ -15,10 +15,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sakme.accounts.actors import SYSTEM
 from sakme.demo import services
+from sakme.demo.activities import demo_activities_load
 from sakme.demo.casework import demo_cases_load
 from sakme.demo.emergency import USERNAME as EMERGENCY_USER
 from sakme.demo.emergency import demo_emergency_access_load
 from sakme.demo.generator import generate
+from sakme.demo.staff import demo_group_sessions_load, demo_staff_load
 from sakme.demo.training import demo_training_load
 from sakme.indicators.services import indicators_compute
 
@@ -61,12 +63,17 @@ class Command(BaseCommand):
         self.stdout.write("reference data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         services.demo_population_load(persons=options["persons"], seed=options["seed"], log=self.stdout.write)
         credentials = services.demo_users_create()
+        if staff := demo_staff_load(seed=options["seed"]):
+            self.stdout.write(f"counsellors of the other units: {staff}")
+        demo_activities_load()  # who of the staff attended the programme's trainings, and this year's activities
         programmes = demo_training_load(seed=options["seed"])  # first: cases that ended in training were referred
         if programmes:
             self.stdout.write(f"training programmes: {programmes}")
         made = demo_cases_load(cases=options["cases"] or options["persons"] // 10, seed=options["seed"])
         if made:
             self.stdout.write(f"case histories: {made}")
+        if sessions := demo_group_sessions_load(seed=options["seed"]):
+            self.stdout.write(f"group sessions: {sessions}")
         if demo_emergency_access_load(credentials["counsellor"]):
             self.stdout.write(f"an opening from outside the unit, by {EMERGENCY_USER} (the counsellor's password)")
         run = indicators_compute(actor=SYSTEM)
