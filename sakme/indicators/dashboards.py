@@ -170,5 +170,18 @@ def board(*, user: Actor, run: Run, year: int, where: Where, focus: Definition,
                        and v.level == compared_level),
                       key=lambda v: (v.region.code if v.region else "", v.unit.code if v.unit else ""))
     return Board(run=run, year=year, where=where, headline=headline, focus=focus,
-                 months=[v for v in monthly if key_of(v) == area_key],
-                 country_months=[v for v in monthly if key_of(v) == country], compared=compared)
+                 months=_every_month(run, year, focus, where, [v for v in monthly if key_of(v) == area_key]),
+                 country_months=_every_month(run, year, focus, Where(Level.COUNTRY),
+                                             [v for v in monthly if key_of(v) == country]),
+                 compared=compared)
+
+
+def _every_month(run: Run, year: int, definition: Definition, where: Where, found: list[Value]) -> list[Value]:
+    """A value for every month of the year the run computed: a unit's empty month is not stored, and is nothing
+    counted (0) for a count, no figure for the rest."""
+    last = 12 if year < run.as_of.year else run.as_of.month
+    by_month = {v.month: v for v in found}
+    empty = 0.0 if definition.unit_of_measure == Definition.UnitOfMeasure.COUNT else None
+    return [by_month.get(m) or Value(run=run, definition=definition, level=where.level, region=where.region,
+                                     unit=where.unit, year=year, month=m, numerator=0.0, value=empty)
+            for m in range(1, last + 1)]

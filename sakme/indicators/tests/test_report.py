@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from sakme.accounts.actors import SYSTEM
 from sakme.audit.models import AuditEvent
-from sakme.common.errors import DomainError, NotFound, PermissionDenied
+from sakme.common.errors import DomainError, PermissionDenied
 from sakme.geo.models import Manual, StaffAllocation, TerritorialUnit, Training
 from sakme.indicators import reports
 from sakme.indicators.models import Definition, Report, Run
