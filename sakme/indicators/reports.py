@@ -118,7 +118,7 @@ def report_execute(*, report_id: int) -> Report:
     """Make a requested report (the worker's task): running, progress 10/40/80/100, then done with its file, or
     failed with the refusal's code; an unexpected error is recorded on the report and raised to the worker."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("by").get(pk=report_id)
+        report = Report.objects.select_for_update(of=("self",)).select_related("by").get(pk=report_id)
         if report.status != Report.Status.QUEUED:
             raise DomainError(_("Report %(id)s has already been made (%(status)s).")
                               % {"id": report.pk, "status": report.get_status_display()}, code="report_started")

@@ -92,18 +92,12 @@ def indicators_compute(*, actor: Actor, year_from: int | None = None, year_to: i
         run = Run.objects.create(by=acting_user(actor), year_from=year_from, year_to=year_to, as_of=as_of)
         ctx = Context(span=Span(year_from, year_to, as_of),
                       units=list(TerritorialUnit.objects.order_by("region__code", "code")))
-        count = 0
-
-        def rows() -> Any:
-            nonlocal count
-            for definition in definitions:
-                frame = MEASURES[definition.measure](ctx, definition.parameters)
-                for row in engine.rows_of(definition, frame, ctx):
-                    count += 1
-                    yield (run.pk, definition.pk, *row)
-
+        # Every figure first, then one COPY: the measures' queries cannot run while COPY holds the connection.
+        rows = [(run.pk, definition.pk, *row) for definition in definitions
+                for row in engine.rows_of(definition, MEASURES[definition.measure](ctx, definition.parameters), ctx)]
         with connection.cursor() as cursor:
-            bulk_insert(cursor, Value._meta.db_table, VALUE_COLUMNS, rows())
+            bulk_insert(cursor, Value._meta.db_table, VALUE_COLUMNS, rows)
+        count = len(rows)
         run.status, run.values_count = Run.Status.DONE, count
         run.finished_at, run.seconds = timezone.now(), round(time.perf_counter() - started, 3)
         run.save(update_fields=["status", "values_count", "finished_at", "seconds"])

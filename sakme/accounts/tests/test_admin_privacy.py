@@ -159,8 +159,10 @@ def test_only_administrators_change_roles(staff):
 
 
 def test_the_administrator_role_opens_no_personal_data(staff):
-    """Administrators run the system: territory, rollout figures and the admin site, no person's data."""
+    """Administrators run the system: territory, rollout and indicator figures, the programme's activities and the
+    admin site, no person's data."""
     assert not role_reads_personal_data(Role.ADMINISTRATOR)
     assert {c for c in Capability if staff["administrator"].can(c)} == {
-        Capability.GEO_VIEW, Capability.ADMIN_SITE, Capability.ROLLOUT_VIEW}
+        Capability.GEO_VIEW, Capability.ADMIN_SITE, Capability.ROLLOUT_VIEW, Capability.INDICATOR_VIEW,
+        Capability.ACTIVITY_RECORD}
     assert role_reads_personal_data(Role.DATA_STEWARD) and role_reads_personal_data(Role.COUNSELLOR)

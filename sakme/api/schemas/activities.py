@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 
 class StaffAllocationIn(Schema):
-    unit: str = Field(max_length=16, description="The territorial unit's code")
+    unit: str = Field(min_length=1, max_length=16, description="The territorial unit's code")
     date: dt.date = Field(description="From when the unit has these staff units")
     staff_units: int = Field(description="Staff units on the employment component, 0 to 500")
     reason_ka: str = Field("", max_length=2000)

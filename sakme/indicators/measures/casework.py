@@ -89,7 +89,8 @@ def training_referral_outcomes(ctx: Context, params: dict[str, Any]) -> Counts:
 def staff_trained(ctx: Context, params: dict[str, Any]) -> Counts:
     """Employees posted to a unit who attended a training or working meeting: each once a year, in the month of
     their first one that year (so the months add up to the year)."""
-    unit_of = dict(StaffPost.objects.filter(unit__isnull=False).order_by("-pk").values_list("user_id", "unit_id"))
+    # An employee's latest post (the dict keeps the last one it is given).
+    unit_of = dict(StaffPost.objects.filter(unit__isnull=False).order_by("pk").values_list("user_id", "unit_id"))
     first: dict[tuple[int, int], Any] = {}
     for user_id, day in Training.attendees.through.objects.values_list("user_id", "training__date"):
         key = (user_id, day.year)

@@ -22,35 +22,38 @@ from sakme.indicators.measures.base import Context, Counts, Days, Frame, Ints, O
 Clock = tuple[Ints, Days, Days]
 
 
-def _registrations(ctx: Context) -> tuple[list[int], Ints, Days]:
-    """Cases opened at registration (a transferred case continues its clock in the first unit: left out)."""
-    def read() -> tuple[list[int], Ints, Days]:
-        rows = list(Case.objects.filter(transferred_from__isnull=True).values_list("pk", "unit_id", "opened_on"))
-        return [r[0] for r in rows], ctx.unit_positions(r[1] for r in rows), days(r[2] for r in rows)
+def _registrations(ctx: Context) -> tuple[Ints, Ints, Days]:
+    """Cases opened at registration, by id (a transferred case continues its clock in the first unit: left out)."""
+    def read() -> tuple[Ints, Ints, Days]:
+        rows = list(Case.objects.filter(transferred_from__isnull=True).order_by("pk")
+                    .values_list("pk", "unit_id", "opened_on"))
+        return (np.fromiter((r[0] for r in rows), dtype=np.int64), ctx.unit_positions(r[1] for r in rows),
+                days(r[2] for r in rows))
     return ctx.once("registrations", read)  # type: ignore[no-any-return]
 
 
-def _first_by_case(ctx: Context, ids: list[int], pairs: list[tuple[int, Any]]) -> Days:
-    position = {pk: i for i, pk in enumerate(ids)}
+def _first_by_case(ids: Ints, pairs: list[tuple[int, Any]]) -> Days:
+    """The first date per case (NaT for none), aligned with `ids` (sorted)."""
     stopped = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[D]")
-    for case_id, day in pairs:
-        i = position.get(case_id)
-        if i is not None and day is not None:
-            stopped[i] = day
+    if pairs and len(ids):
+        case = np.fromiter((p[0] for p in pairs), dtype=np.int64)
+        position = np.minimum(np.searchsorted(ids, case), len(ids) - 1)
+        found = ids[position] == case
+        stopped[position[found]] = days(p[1] for p in pairs)[found]
     return stopped
 
 
 def _first_session(ctx: Context) -> Clock:
     ids, unit, opened = _registrations(ctx)
     first = CounsellingSession.objects.values("case_id").annotate(first=Min("held_on")).values_list("case_id", "first")
-    return unit, opened, _first_by_case(ctx, ids, list(first))
+    return unit, opened, _first_by_case(ids, list(first))
 
 
 def _plan(ctx: Context) -> Clock:
     ids, unit, opened = _registrations(ctx)
     agreed = (EmploymentPlan.objects.filter(agreed_on__isnull=False).values("case_id")
               .annotate(first=Min("agreed_on")).values_list("case_id", "first"))
-    return unit, opened, _first_by_case(ctx, ids, list(agreed))
+    return unit, opened, _first_by_case(ids, list(agreed))
 
 
 def _referral_outcome(ctx: Context) -> Clock:
@@ -59,7 +62,7 @@ def _referral_outcome(ctx: Context) -> Clock:
 
 
 def _shortlist(ctx: Context) -> Clock:
-    rows = list(Vacancy.objects.values_list("unit_id", "opened_on").annotate(first=Min("referrals__sent_on")))
+    rows = list(Vacancy.objects.annotate(first=Min("referrals__sent_on")).values_list("unit_id", "opened_on", "first"))
     return ctx.unit_positions(r[0] for r in rows), days(r[1] for r in rows), days(r[2] for r in rows)
 
 
@@ -73,6 +76,8 @@ def delay(ctx: Context, params: dict[str, Any]) -> Frame:
     """`statistic`: "median" or "p90" of the working days taken, or "late": the share past the service level."""
     clock = params["clock"]
     unit, started, stopped = ctx.once(f"clock:{clock}", lambda: CLOCKS[clock](ctx))
+    as_of = np.datetime64(ctx.span.as_of, "D")
+    stopped = np.where(stopped > as_of, np.datetime64("NaT"), stopped)  # what happened after `as_of` had not yet
     month = ctx.span.month_index(started)
     done = ~np.isnat(stopped) & ~np.isnat(started)
     taken = np.full(len(started), np.nan)
@@ -83,6 +88,5 @@ def delay(ctx: Context, params: dict[str, Any]) -> Frame:
     deadline = deadlines()[clock]
     waiting = ~done & ~np.isnat(started)
     late = done & (taken > deadline)
-    as_of = np.datetime64(ctx.span.as_of, "D")
     late[waiting] = np.busday_count(started[waiting], np.maximum(started[waiting], as_of)) > deadline
     return Counts(unit=unit, month=month, numerator=late.astype(float), denominator=np.ones(len(started)))
