@@ -60,14 +60,16 @@ CLOCKS = {
             f"{_span('c.opened_on')}",
     "referral_outcome": "SELECT c.unit_id, r.referred_on AS started, r.outcome_on AS stopped FROM casework_referral r "
                         f"JOIN casework_case c ON c.id = r.case_id WHERE {_span('r.referred_on')}",
-    # Each vacancy is its own clock (sakme's measure groups vacancies by unit and opening day: see the report).
+    # Each vacancy is its own clock.
     "shortlist": "SELECT v.unit_id, v.opened_on AS started, (SELECT min(r.sent_on) FROM casework_referral r WHERE "
                  f"r.vacancy_id = v.id) AS stopped FROM employment_vacancy v WHERE {_span('v.opened_on')}",
 }
 
 
 def _delay(clock: str, statistic: str) -> str:
-    items = CLOCKS[clock]
+    # What stopped after the run's date had not stopped yet on that date.
+    items = (f"SELECT unit_id, started, CASE WHEN stopped <= %(as_of)s THEN stopped END AS stopped "
+             f"FROM ({CLOCKS[clock]}) a")
     if statistic in ("median", "p90"):
         q = 0.5 if statistic == "median" else 0.9
         return (f"SELECT unit_id, {_month('started')} AS m, count(*) AS n, NULL::bigint AS d, "

@@ -230,10 +230,7 @@ def main() -> int:
 
     print(f"\n(1) indicators_compute x {args.repeat}", flush=True)
     computed = task("compute", repeat=args.repeat, **kw)
-    ours, patched = computed["runs"], computed["rows_materialized_by_the_bench"]
-    if patched:
-        print("    NOTE: indicators_compute handed the COPY a generator whose measures query the connection the COPY "
-              "holds (a deadlock on PostgreSQL); the bench computed the rows first, then copied them", flush=True)
+    ours = computed["runs"]
     seconds = [r["seconds"] for r in ours]
 
     print(f"(2) hand-written queries x {args.repeat}", flush=True)
@@ -257,7 +254,7 @@ def main() -> int:
     print("(4) each measure alone", flush=True)
     breakdown = task("breakdown", repeat=args.repeat, **kw)
     report.update(span={"year_from": year_from, "year_to": year_to, "months": months, "as_of": as_of.isoformat()},
-                  ours=ours, rows_materialized_by_the_bench=patched,
+                  ours=ours,
                   limit={"per_query_median": limit, "all": sql_seconds, "total": limit_total, "with_jit": with_jit},
                   agreement=agreement, checks=checks, breakdown=breakdown)
 
@@ -288,9 +285,6 @@ def main() -> int:
                   sum(max(s) for s in sql_seconds.values()), limit_total],
                  ["  the same with PostgreSQL's JIT on (1 pass)", None, sum(with_jit.values()), None, None]],
                 ["", "min s", "median s", "max s", "of which in SQL s"]))
-    if patched:
-        print("(sakme's figure with the rows computed before the COPY: the working tree's indicators_compute "
-              "deadlocks on PostgreSQL)")
     ratio = statistics.median(seconds) / limit_total
     report["ratio"] = round(ratio, 2)
     print(f"\nratio ours / hand-written (medians): {ratio:.2f}; target compute <= {TARGET_SECONDS:.0f} s: "

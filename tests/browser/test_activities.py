@@ -4,17 +4,14 @@ in Georgian and in English; a unit head sees the year's activities but is offere
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from sakme.geo.models import TerritorialUnit, Training
-from sakme.tests.factories import PASSWORD
+from tests.browser.pages import in_language, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-GEORGIAN = re.compile("[\u10d0-\u10ff]")
-AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 TITLE_KA = "ტრენინგი სამუშაოს მაძიებელთა პროფილირების შესახებ"
 TITLE_EN = "Training on profiling job seekers"
 
@@ -23,34 +20,6 @@ TITLE_EN = "Training on profiling job seekers"
 def _one_factor(settings):
     """As in the demo: analysts sign in without the second factor (its pages are tested in accounts)."""
     settings.SAKME_OTP_REQUIRED_ROLES = []
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page (run through the browser's protocol, outside the CSP)."""
-    if not AXE.exists():
-        return []
-    page.evaluate(AXE.read_text())
-    found = page.evaluate("async () => (await axe.run(document)).violations"
-                          ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                          ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))")
-    return list(found)
-
-
-def in_language(text: str, language: str) -> bool:
-    """Georgian pages speak Georgian; English pages have no Georgian but names."""
-    return bool(GEORGIAN.search(text)) if language == "ka" else not GEORGIAN.search(text)
-
-
-def sign_in(page, server, username: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{server.url}/accounts/login/")
-    if page.locator("html").get_attribute("lang") != language:
-        with page.expect_navigation():
-            page.select_option("#language", language)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
 
 
 def switch_language(page, language: str) -> None:

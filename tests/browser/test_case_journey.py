@@ -4,7 +4,6 @@ then what the unit head sees."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -13,27 +12,12 @@ from sakme.accounts.actors import SYSTEM
 from sakme.casework.models import Case, FollowUp, State
 from sakme.employment import services as employment
 from sakme.geo.models import TerritorialUnit
-from sakme.tests.factories import PASSWORD, person
+from sakme.tests.factories import person
+from tests.browser.pages import in_language, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-GEORGIAN = re.compile("[\u10d0-\u10ff]")
 
 
-def in_language(text: str, language: str) -> bool:
-    """Georgian pages speak Georgian; English pages have no Georgian but names."""
-    return bool(GEORGIAN.search(text)) if language == "ka" else not GEORGIAN.search(text)
-
-
-def sign_in(page, server, username: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{server.url}/accounts/login/")
-    if page.locator("html").get_attribute("lang") != language:
-        with page.expect_navigation():
-            page.select_option("#language", language)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
 
 
 def submit(page, form_selector: str) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +14,7 @@ from openpyxl import load_workbook
 
 from sakme.accounts.actors import SYSTEM
 from sakme.indicators.services import indicators_compute
-from sakme.tests.factories import PASSWORD
+from tests.browser.pages import GEORGIAN, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,35 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _one_factor(settings):
     """As in the demo: analysts sign in without the second factor (its pages are tested in accounts)."""
     settings.SAKME_OTP_REQUIRED_ROLES = []
-AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
-GEORGIAN = re.compile("[\u10d0-\u10ff]")
-
-
-def sign_in(page, server, username: str, password: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{server.url}/accounts/login/")
-    if page.locator("html").get_attribute("lang") != language:
-        with page.expect_navigation():
-            page.select_option("#language", language)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{server.url}/")
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core's serious and critical findings on the page (evaluated through the browser's protocol, which the
-    page's content security policy does not apply to)."""
-    page.evaluate(AXE.read_text())
-    found = page.evaluate("async () => (await axe.run(document)).violations"
-                          ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                          ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))")
-    return list(found)
 
 
 def test_the_dashboard_shows_the_api_figure(page, live_server, staff):
     indicators_compute(actor=SYSTEM, year_from=2017, year_to=2019, as_of=dt.date(2019, 12, 31))
-    sign_in(page, live_server, "analyst", PASSWORD, "en")
+    sign_in(page, live_server, "analyst", "en")
     page.goto(f"{live_server.url}/indicators/?year=2019")
     shown = page.locator(".kpi [data-figure='2.1']").inner_text()
     api = page.request.get(f"{live_server.url}/api/v1/indicators/2.1/values?year=2019").json()
@@ -77,7 +51,7 @@ def test_every_dashboard_renders_cleanly_on_the_demo_data(page, live_server, dem
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     for role in ("analyst", "regional_coordinator", "unit_head"):
-        sign_in(page, live_server, role, demo[role], language)
+        sign_in(page, live_server, role, language, password=demo[role])
         for path in ("/indicators/", "/indicators/i/placements/", "/indicators/i/delay.first_session.late/"):
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == 200, (role, path)
@@ -88,7 +62,7 @@ def test_every_dashboard_renders_cleanly_on_the_demo_data(page, live_server, dem
 
 
 def test_downloads_hold_the_numbers_of_the_page(page, live_server, demo):
-    sign_in(page, live_server, "analyst", demo["analyst"], "en")
+    sign_in(page, live_server, "analyst", "en", password=demo["analyst"])
     year = dt.date.today().year
     page.goto(f"{live_server.url}/indicators/i/placements/?year={year}")
     shown = {cell.get_attribute("data-figure").split(":")[1]: cell.text_content()
