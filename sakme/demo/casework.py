@@ -167,7 +167,7 @@ def _histories(rng: random.Random, cases: list[Case], offers: _Offers, today: dt
         day, previous = case.opened_on, State.REGISTERED
         rows.events.append(CaseEvent(case=case, action="open", from_state=previous, to_state=previous))
         for step in _path(rng, case):
-            day = min(_records_for(rng, rows, case, step, day, offers), today)
+            day = _records_for(rng, rows, case, step, day, offers, today)
             if step.target == State.FOLLOW_UP:
                 due = [(m, add_months(day, m)) for m in FOLLOW_UP_MONTHS]
                 rows.follow_ups += [FollowUp(case=case, months=m, due_on=d, done_on=d if d <= today else None,
@@ -227,17 +227,21 @@ def _supported_employment(rng: random.Random, cases: list[Case], today: dt.date)
 
 
 def _records_for(rng: random.Random, rows: _Rows, case: Case, step: Transition, day: dt.date,
-                 offers: _Offers) -> dt.date:
+                 offers: _Offers, today: dt.date) -> dt.date:
     """What the workflow's guard for `step` asks to exist before it (a session before the assessment, a plan
-    before agreeing it, a placement or a training referral before the outcome); returns the step's day."""
+    before agreeing it, a placement or a training referral before the outcome); returns the step's day, never after
+    today (nothing is recorded ahead of time)."""
+    def later(low: int, high: int) -> dt.date:
+        return min(day + dt.timedelta(days=rng.randint(low, high)), today)
+
     if step.action == "assess":
-        day += dt.timedelta(days=rng.randint(2, 10))
+        day = later(2, 10)
         rows.sessions.append(CounsellingSession(case=case, held_on=day, counsellor=case.counsellor))
     elif step.action == "agree_plan":
-        day += dt.timedelta(days=rng.randint(3, 15))
+        day = later(3, 15)
         rows.plans.append((EmploymentPlan(case=case, number=1, goals="სამუშაოს პოვნა", agreed_on=day), day))
     elif step.action == "record_outcome":
-        day += dt.timedelta(days=rng.randint(20, 120))
+        day = later(20, 120)
         opened = [v for v in offers.vacancies.get(case.unit_id, []) if v.opened_on <= day]
         if case.outcome == Outcome.EMPLOYED and opened:
             vacancy = rng.choice(opened)
@@ -252,5 +256,5 @@ def _records_for(rng: random.Random, rows: _Rows, case: Case, step: Transition, 
             rows.referrals.append(Referral(case=case, kind="training", programme_id=rng.choice(offers.programmes),
                                            referred_on=day, status="accepted", outcome_on=day))
     elif step.action == "end_early":
-        day += dt.timedelta(days=rng.randint(10, 60))
+        day = later(10, 60)
     return day

@@ -133,6 +133,12 @@ def indicator(request: AuthedRequest, code: str) -> HttpResponse:
 
 def _table(b: Board, table: str) -> tuple[list[str], list[list[Any]]]:
     header = [_("Area"), _("Period"), _("Numerator"), _("Denominator"), _("Value")]
+    if table == "headline":
+        return [_("Indicator"), *header, _("Target"), _("Target met")], [
+            [f"{f.definition.code} {f.definition.name}", b.where.label, str(b.year),
+             _whole(f.value.numerator) if f.value else None, _whole(f.value.denominator) if f.value else None,
+             None if f.value is None or f.value.value is None else round(f.value.value, 3), f.definition.target,
+             {True: _("yes"), False: _("no"), None: ""}[f.met]] for f in b.headline]
     if table == "months":
         chosen = b.months
     elif table == "compared":

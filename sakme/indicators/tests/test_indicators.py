@@ -150,3 +150,13 @@ def test_the_dashboard_button_writes_the_report_in_the_background(client, staff,
     assert [m.tags.split()[0] for m in refused.context["messages"]] == ["report_year"]
     sign_in(client, staff["unit_head"])
     assert client.get(f"/indicators/reports/{report.pk}/file/").status_code == 403
+
+
+def test_the_headline_figures_download_as_on_the_dashboard(client, staff):
+    indicators_compute(actor=SYSTEM, year_from=2019, year_to=2019, as_of=dt.date(2019, 12, 31))
+    sign_in(client, staff["analyst"])
+    body = client.get("/indicators/i/2.1/headline.xlsx", {"year": 2019}).content
+    rows = list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Indicator" and rows[0][-1] == "Target met"
+    first = rows[1]
+    assert first[0].startswith("2.1 ") and first[1:6] == ("Georgia", "2019", 21, 70, 30.0) and first[-1] == "yes"
