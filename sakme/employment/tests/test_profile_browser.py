@@ -6,6 +6,7 @@ import datetime as dt
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from sakme.accounts.actors import SYSTEM
 from sakme.employment import services
@@ -55,8 +56,11 @@ def test_picking_occupations_and_adding_a_job_by_keyboard(browser, live_server, 
     page.locator("#id_w-occupation").type("weld")
     page.locator("#id_w-occupation-found button", has_text="7212").click()
     page.locator("#id_w-occupation-chosen input[value='7212']").wait_for()
+    # The pick settles by giving the focus back to the search field: wait for it, or it lands mid-way in the next fill.
+    expect(page.locator("#id_w-occupation")).to_be_focused()
     page.fill("#id_w-employer_name", "Rustavi Steel")
     page.fill("#id_w-started_on", "2018-05-01")
+    expect(page.locator("#id_w-employer_name")).to_have_value("Rustavi Steel")
     page.locator("#work-history button[type=submit]", has_text="Add").click()
     page.locator("#work-history li", has_text="Rustavi Steel").wait_for()
     assert WorkHistoryEntry.objects.get(job_seeker=seeker).occupation_id == "7212"
