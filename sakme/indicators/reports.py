@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -152,12 +153,23 @@ def report_execute(*, report_id: int) -> Report:
     return report
 
 
-def report_open(*, actor: Actor, report_id: int) -> tuple[Path, str]:
-    """The file of a finished report and the name to offer it under, for those who make reports; logged."""
+def reports_for_user(actor: Actor) -> QuerySet[Report]:
+    """The reports asked for, newest first: the central department's figures, shared by those who make reports."""
     require(actor, Capability.INDICATOR_COMPUTE)
-    report = Report.objects.filter(pk=report_id).first()
+    return Report.objects.select_related("by").order_by("-created_at", "-pk")
+
+
+def report_get_for_user(actor: Actor, report_id: int) -> Report:
+    """One report (NotFound when there is none)."""
+    report = reports_for_user(actor).filter(pk=report_id).first()
     if report is None:
         raise NotFound(_("No such report."))
+    return report
+
+
+def report_open(*, actor: Actor, report_id: int) -> tuple[Path, str]:
+    """The file of a finished report and the name to offer it under, for those who make reports; logged."""
+    report = report_get_for_user(actor, report_id)
     path = report_dir() / report.file_name if report.file_name else None
     if report.status != Report.Status.DONE or path is None or not path.is_file():
         raise DomainError(_("This report is not ready (%(status)s): wait for it, or ask for it again.")

@@ -12,9 +12,11 @@ from sakme.geo.access import require, unit_scope_for_user
 from sakme.indicators.models import Definition, Level, Run, Value
 
 
-def run_latest(*, year: int | None = None) -> Run | None:
-    """The latest finished run, covering `year` when one is given."""
+def run_latest(*, year: int | None = None, run_id: int | None = None) -> Run | None:
+    """The latest finished run, covering `year` when one is given (or that run, when it is a finished one)."""
     runs = Run.objects.filter(status=Run.Status.DONE)
+    if run_id is not None:
+        runs = runs.filter(pk=run_id)
     if year is not None:
         runs = runs.filter(year_from__lte=year, year_to__gte=year)
     return runs.order_by("-finished_at", "-pk").first()

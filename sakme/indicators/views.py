@@ -119,7 +119,6 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     focus = _definition(request.GET.get("focus", "2.1"))
     b = _board(request, focus)
     context = _page_context(request, b, focus)
-    context["reports"] = list(Report.objects.filter(by=request.user)[:5]) if context["can_compute"] else []
     return render(request, "indicators/dashboard.html", context)
 
 
@@ -219,8 +218,8 @@ def report_request(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @requires(Capability.INDICATOR_COMPUTE)
 def report_list(request: AuthedRequest) -> HttpResponse:
-    """The reader's reports with their progress (the list refreshes itself while one is being written)."""
-    mine = list(Report.objects.filter(by=request.user)[:20])
+    """The reports with their progress (the list refreshes itself while one is being written)."""
+    mine = list(reports.reports_for_user(request.user)[:30])
     busy = any(r.status in (Report.Status.QUEUED, Report.Status.RUNNING) for r in mine)
     template = "indicators/reports.html#list" if request.htmx else "indicators/reports.html"
     return render(request, template, {"reports": mine, "busy": busy,

@@ -78,8 +78,7 @@ def indicator_values(request: AuthedRequest, code: str, filters: Query[ValuesQue
     month with `month`; at the country, region or unit level (units: those in the caller's scope)."""
     require(request.user, Capability.INDICATOR_VIEW)
     definition = _definition(code)
-    run = (Run.objects.filter(pk=filters.run, status=Run.Status.DONE).first() if filters.run
-           else selectors.run_latest(year=filters.year))
+    run = selectors.run_latest(year=filters.year, run_id=filters.run)
     if run is None:
         raise NotFound(_("No computation holds these figures: compute the indicators first."))
     rows = selectors.values_for_user(request.user, definition=definition, run=run, level=filters.level,
@@ -132,11 +131,7 @@ def indicator_report_create(request: AuthedRequest, body: ReportIn) -> Any:
 @router.get("/indicators-reports/{report_id}", response={200: ReportOut, **ERRORS})
 def indicator_report_detail(request: AuthedRequest, report_id: int) -> Any:
     """A report's status and progress."""
-    require(request.user, Capability.INDICATOR_COMPUTE)
-    found = Report.objects.filter(pk=report_id, by=request.user).first()
-    if found is None:
-        raise NotFound(_("No such report of yours."))
-    return _report_out(found)
+    return _report_out(reports.report_get_for_user(request.user, report_id))
 
 
 @router.get("/indicators-reports/{report_id}/file", response=ERRORS,
