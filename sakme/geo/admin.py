@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from sakme.audit.admin import AuditedModelAdmin
 from sakme.geo.models import Municipality, Region, RolloutEvent, StaffPost, TerritorialUnit, Training
@@ -43,5 +44,16 @@ class StaffPostAdmin(AuditedModelAdmin):
 
 @admin.register(Training)
 class TrainingAdmin(AuditedModelAdmin):
+    """Shown only: trainings are recorded on the activities pages, where their rules and version checks are."""
+
     list_display = ("date", "kind", "title_en", "days")
     filter_horizontal = ("attendees",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Training | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Training | None = None) -> bool:
+        return False

@@ -352,3 +352,13 @@ def test_the_api_refuses_whom_the_pages_refuse(staff):
         "unit": "XX-NOPE", "date": "2025-03-12", "staff_units": 5})
     assert unknown.status_code == 404
     assert not re.search(r"\d{11}", head.get("/api/v1/activities?year=2019").content.decode())
+
+
+def test_the_admin_site_shows_trainings_and_leaves_their_recording_to_the_pages(staff):
+    """One way to record a training: its page (rules, versions); the admin site only lists them."""
+    client = sign_in(Client(), staff["administrator"])
+    training = Training.objects.filter(date__year=2019).first()
+    assert client.get("/admin/geo/training/").status_code == 200
+    assert client.get(f"/admin/geo/training/{training.pk}/change/").status_code == 200  # read-only view
+    assert client.post(f"/admin/geo/training/{training.pk}/change/", {"title_en": "x"}).status_code == 403
+    assert client.get("/admin/geo/training/add/").status_code == 403
