@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sakme.common.languages import in_language
 from sakme.common.models import TimeStamped, Versioned
 from sakme.geo.models import Municipality, TerritorialUnit
 from sakme.registry.models import Person
@@ -32,7 +32,7 @@ class Occupation(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "ka").startswith("en") else self.title_ka
+        return in_language(self.title_ka, self.title_en)
 
 
 class Education(models.TextChoices):

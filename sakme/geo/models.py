@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from sakme.common.languages import in_language
 
 
 class Named(models.Model):
@@ -22,7 +23,7 @@ class Named(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "ka").startswith("en") else self.name_ka
+        return in_language(self.name_ka, self.name_en)
 
 
 class Region(Named):
@@ -148,7 +149,7 @@ class Training(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "ka").startswith("en") else self.title_ka
+        return in_language(self.title_ka, self.title_en)
 
 
 class StaffAllocation(models.Model):
@@ -172,7 +173,7 @@ class StaffAllocation(models.Model):
 
     @property
     def reason(self) -> str:
-        return self.reason_en if (get_language() or "ka").startswith("en") else self.reason_ka
+        return in_language(self.reason_ka, self.reason_en)
 
 
 class ApprovalOrder(models.Model):
@@ -220,4 +221,4 @@ class Manual(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "ka").startswith("en") else self.title_ka
+        return in_language(self.title_ka, self.title_en)

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sakme.common.languages import in_language
 from sakme.geo.models import Region, TerritorialUnit
-
-
-def _in_language(ka: str, en: str) -> str:
-    return en if (get_language() or "ka").startswith("en") else ka
 
 
 class Definition(models.Model):
@@ -59,19 +55,19 @@ class Definition(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_ka, self.name_en)
+        return in_language(self.name_ka, self.name_en)
 
     @property
     def description(self) -> str:
-        return _in_language(self.description_ka, self.description_en)
+        return in_language(self.description_ka, self.description_en)
 
     @property
     def goal(self) -> str:
-        return _in_language(self.goal_ka, self.goal_en)
+        return in_language(self.goal_ka, self.goal_en)
 
     @property
     def aim(self) -> str:
-        return _in_language(self.aim_ka, self.aim_en)
+        return in_language(self.aim_ka, self.aim_en)
 
     @property
     def is_percent(self) -> bool:

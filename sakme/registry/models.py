@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sakme.common.languages import in_english
 from sakme.common.models import TimeStamped, Versioned
 from sakme.geo.models import Municipality, Named, TerritorialUnit
 from sakme.registry import personal_numbers
@@ -86,7 +86,7 @@ class Person(Versioned):
 
     @property
     def full_name(self) -> str:
-        if (get_language() or "ka").startswith("en") or not (self.given_name_ka or self.family_name_ka):
+        if in_english() or not (self.given_name_ka or self.family_name_ka):
             return f"{self.given_name_lat} {self.family_name_lat}".strip()
         return f"{self.given_name_ka} {self.family_name_ka}".strip()
 

@@ -9,9 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from sakme.common.languages import in_english
 from sakme.indicators.report import chart
 from sakme.indicators.report.content import AnnualFacts, RegionUnits, RolloutStep, StaffStep, Standing
 
@@ -100,7 +101,7 @@ def unbroken(text: str) -> str:
 
 
 def letters(count: int) -> list[str]:
-    alphabet = LATIN_LETTERS if (get_language() or "ka").startswith("en") else GEORGIAN_LETTERS
+    alphabet = LATIN_LETTERS if in_english() else GEORGIAN_LETTERS
     return [f"{alphabet[i % len(alphabet)]})" for i in range(count)]
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sakme.accounts.actors import Actor
 from sakme.common.errors import DomainError
+from sakme.common.languages import in_language
 from sakme.geo.models import ApprovalOrder, Manual, Region, RolloutEvent, StaffAllocation, TerritorialUnit, Training
 from sakme.indicators.models import Definition, Level, Run, Value
 from sakme.indicators.selectors import figure_text, run_latest, value_get, values
@@ -138,10 +139,6 @@ class AnnualFacts:
     run_as_of: dt.date
 
 
-def _in_language(ka: str, en: str) -> str:
-    return en if (get_language() or "ka").startswith("en") else ka
-
-
 def _unit_key(unit: TerritorialUnit) -> tuple[bool, str]:
     # A region's centre first, then its departments by name, as the agency lists them.
     return unit.kind != TerritorialUnit.Kind.REGIONAL_CENTRE, unit.name
@@ -226,7 +223,7 @@ def _orders(year: int) -> list[OrderIssued]:
     manuals: dict[int, list[str]] = defaultdict(list)
     for manual in Manual.objects.filter(order__in=orders).order_by("pk"):
         manuals[manual.order_id].append(manual.title)
-    return [OrderIssued(number=o.number, date=o.date, title=_in_language(o.title_ka, o.title_en),
+    return [OrderIssued(number=o.number, date=o.date, title=in_language(o.title_ka, o.title_en),
                         manuals=manuals[o.pk]) for o in orders]
 
 
@@ -236,7 +233,7 @@ def _rollout(year: int) -> list[RolloutStep]:
         steps[event.date, event.event].append(event)
     result = []
     for (date, kind), events in steps.items():
-        notes = {_in_language(e.note_ka, e.note_en) for e in events}
+        notes = {in_language(e.note_ka, e.note_en) for e in events}
         result.append(RolloutStep(date=date, adopted=kind == RolloutEvent.Event.ADOPTED,
                                   regions=by_region(e.unit for e in events),
                                   note=notes.pop() if len(notes) == 1 else ""))
