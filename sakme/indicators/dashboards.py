@@ -52,6 +52,12 @@ class Where:
         return compared.get(self.level)
 
 
+def where_of(value: Value) -> Where:
+    """The area a figure is of."""
+    return Where(value.level, value.region if value.level != Level.COUNTRY else None,
+                 value.unit if value.level == Level.UNIT else None)
+
+
 def where_for_user(user: Actor, *, region: str = "", unit: str = "") -> Where:
     """The area asked for, if the reader's scope holds it (NotFound otherwise); by default their widest one:
     the country for nationwide roles, their region for a coordinator, their unit for its staff."""

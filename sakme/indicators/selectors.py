@@ -84,12 +84,13 @@ def figure_text(definition: Definition, value: Value | None) -> str:
 
 def values_for_user(user: Actor, *, definition: Definition, run: Run, level: str, year: int | None = None,
                     month: int | None = None, region: str = "", unit: str = "") -> QuerySet[Value]:
-    """An indicator's figures at one level, filtered; units' figures only of the units in the reader's scope."""
+    """An indicator's figures at one level, by year (or one month), filtered; units' figures only of the units in
+    the reader's scope."""
     require(user, Capability.INDICATOR_VIEW)
     rows = Value.objects.filter(run=run, definition=definition, level=level).select_related("region", "unit")
     if year is not None:
         rows = rows.filter(year=year)
-    rows = rows.filter(month=month) if month is not None else rows
+    rows = rows.filter(month=month) if month is not None else rows.filter(month__isnull=True)  # no month: the year
     if region:
         rows = rows.filter(region__code=region)
     if unit:

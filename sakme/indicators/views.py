@@ -62,9 +62,7 @@ def unit_label(definition: Definition) -> str:
 
 
 def _area_name(value: Any) -> str:
-    if value.level == Level.UNIT:
-        return f"{value.unit.name} ({value.unit.code})"
-    return value.region.name if value.level == Level.REGION else _("Georgia")
+    return dashboards.where_of(value).label
 
 
 def _charts(b: Board) -> dict[str, Any]:

@@ -84,8 +84,6 @@ def indicator_values(request: AuthedRequest, code: str, filters: Query[ValuesQue
     rows = selectors.values_for_user(request.user, definition=definition, run=run, level=filters.level,
                                      year=filters.year, region=filters.region, unit=filters.unit,
                                      month=filters.month)
-    if filters.month is None:
-        rows = rows.filter(month__isnull=True)
     return {"indicator": definition.code, "run": _run_out(run), "values": [
         {"level": v.level, "region": v.region.code if v.region else None, "unit": v.unit.code if v.unit else None,
          "year": v.year, "month": v.month, "numerator": v.numerator, "denominator": v.denominator, "value": v.value,
