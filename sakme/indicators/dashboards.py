@@ -41,9 +41,17 @@ class Where:
             return f"unit:{self.unit.code}"
         return f"region:{self.region.code}" if self.region is not None else ""
 
+    @property
+    def unit_id(self) -> int | None:
+        return self.unit.pk if self.unit is not None else None
+
+    @property
+    def region_id(self) -> int | None:
+        """The region's id when the area is a region (a unit's region is not the area)."""
+        return self.region.pk if self.region is not None and self.unit is None else None
+
     def key(self) -> tuple[str, int | None, int | None]:
-        return (self.level, self.region.pk if self.region and not self.unit else None,
-                self.unit.pk if self.unit else None)
+        return (self.level, self.region_id, self.unit_id)
 
     @property
     def compared_level(self) -> str | None:

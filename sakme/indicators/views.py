@@ -48,7 +48,7 @@ def _board(request: AuthedRequest, focus: Definition) -> Board | None:
     where = _where(request)
     latest = selectors.run_latest()
     year = _year(request, min(timezone.localdate().year, latest.year_to) if latest else timezone.localdate().year)
-    run = selectors.run_latest(year=year)
+    run = latest if latest and latest.year_from <= year <= latest.year_to else selectors.run_latest(year=year)
     if run is None:
         return None
     return dashboards.board(user=request.user, run=run, year=year, where=where, focus=focus)
@@ -173,8 +173,7 @@ def figure_records(request: AuthedRequest, code: str) -> HttpResponse:
     month = request.GET.get("month")
     found = records.records_for_user(
         request.user, definition=definition, year=year, month=int(month) if month and month.isdigit() else None,
-        unit_id=where.unit.pk if where.unit else None,
-        region_id=where.region.pk if where.region and not where.unit else None,
+        unit_id=where.unit_id, region_id=where.region_id,
         page=int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1,
         context=request.path)
     return render(request, "indicators/records.html", {"definition": definition, "where": where, "year": year,

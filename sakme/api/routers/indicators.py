@@ -98,8 +98,7 @@ def indicator_records(request: AuthedRequest, code: str, filters: Query[RecordsQ
     where = where_for_user(request.user, region=filters.region, unit=filters.unit)
     found = records.records_for_user(
         request.user, definition=definition, year=filters.year, month=filters.month,
-        unit_id=where.unit.pk if where.unit else None,
-        region_id=where.region.pk if where.region and not where.unit else None, page=filters.page,
+        unit_id=where.unit_id, region_id=where.region_id, page=filters.page,
         context=request.path)
     return {"indicator": definition.code, "columns": found.columns,
             "rows": [[str(c) if c is not None and not isinstance(c, int | float) else c for c in row]
