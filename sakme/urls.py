@@ -18,6 +18,9 @@ urlpatterns = [
     path("cases/", include("sakme.casework.urls")),
     path("exports/", include("sakme.exports.urls")),
     path("indicators/", include("sakme.indicators.urls")),
+    path("assistance/", include("sakme.assistance.urls")),
+    path("outreach/", include("sakme.outreach.urls")),
+    path("surveys/", include("sakme.surveys.urls")),
     path("", include("sakme.employment.urls")),  # employers/, job-seekers/, occupations/
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

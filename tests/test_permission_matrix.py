@@ -19,6 +19,7 @@ from sakme.accounts.roles import Role
 from sakme.exports.services import export_create
 from sakme.registry.models import ImportBatch, Person, SourceSystem
 from sakme.tests.factories import number_of, person, sign_in
+from tests import matrix_assistance, matrix_outreach, matrix_surveys
 from tests.matrix_objects import (
     ACTIVITY_KINDS,
     ACTIVITY_READERS,
@@ -27,41 +28,34 @@ from tests.matrix_objects import (
     casework_objects,
     linkage_objects,
 )
+from tests.matrix_rules import (
+    ANON,
+    CASE_READERS,
+    CASE_ROLES,
+    DAY,
+    EMERGENCY_REVIEWERS,
+    EMERGENCY_ROLES,
+    EMPLOYER_ROLES,
+    EVERY_ROLE,
+    INDICATOR_READERS,
+    PERSON_ROLES,
+    RECORD_READERS,
+    REVEAL_ROLES,
+    SCOPED_ROLES,
+    TRAINING_ROLES,
+    _page_write,
+    allowed,
+)
 
-UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
-PERSON_ROLES = UNIT_ROLES | {Role.DATA_STEWARD}
-CASE_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD}
-CASE_READERS = CASE_ROLES | {Role.REGIONAL_COORDINATOR}  # coordinators read their region's cases
-EMPLOYER_ROLES = {Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD}
-TRAINING_ROLES = CASE_ROLES | EMPLOYER_ROLES  # programmes are the state's, not a unit's: no scoping
-EVERY_ROLE = set(Role)
-REVEAL_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD, Role.DATA_STEWARD}
-EMERGENCY_ROLES = {Role.COUNSELLOR, Role.UNIT_HEAD, Role.EMPLOYER_RELATIONS}
-EMERGENCY_REVIEWERS = {Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.DATA_PROTECTION_OFFICER}
-INDICATOR_READERS = {Role.ANALYST, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.ADMINISTRATOR}
-RECORD_READERS = {Role.ANALYST, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
-ANON = "anonymous"
+# Apps whose rows, objects and addresses live in a module of their own (tests/matrix_<app>.py): each has ROWS, the
+# SCOPED_KINDS tried on another unit's record too, `objects(person, household)` and `url(name, kind, target)`.
+APP_MATRICES = (matrix_assistance, matrix_outreach, matrix_surveys)
 
-
-def allowed(roles: set[Role], *, scoped: bool = False, denied: int = 403, anon: int = 302,
-            ok: int = 200, json: object = None, form: object = None) -> dict[str, object]:
-    """A row: roles that may use the route (answered `ok`); `scoped` means unit roles get 404 for another unit's
-    object. `json` is the body of an API write, `form` the fields (and files) of a multipart one."""
-    return {"roles": roles, "scoped": scoped, "denied": denied, "anon": anon, "ok": ok, "json": json, "form": form}
 
 
 def _upload(target: dict[str, int]) -> dict[str, object]:
     """A small persons file of a known source: allowed roles get it queued for import."""
     return {"source": "ssa", "file": SimpleUploadedFile("persons.csv", b"personal_number\n01001012345\n")}
-
-
-DAY = "2025-01-08"
-
-
-def _page_write(**fields: object) -> object:
-    """The fields of a page's form that parse: the service decides (allowed roles are sent back to the page with
-    what it did or why not, 302; others get the 403 or, for another unit's record, the 404 page)."""
-    return lambda t: {k: (v(t) if callable(v) else v) for k, v in fields.items()}
 
 
 # url name -> (method, kwargs kind, rule)
@@ -323,6 +317,9 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
     "api:openapi-view": ("get", None, allowed(EVERY_ROLE, anon=302)),
     "api:api-root": ("get", None, allowed(EVERY_ROLE, anon=404, ok=404)),
 }
+for _app in APP_MATRICES:
+    assert not set(_app.ROWS) & set(MATRIX), f"{_app.__name__} repeats rows"
+    MATRIX.update(_app.ROWS)
 # Where each role is posted in the `staff` fixture; "other" is outside every unit role's scope.
 OWN_UNIT = {Role.REGIONAL_COORDINATOR: "IM-KUT"}
 OTHER_UNIT = "KA-TEL"
@@ -357,6 +354,8 @@ def objects(staff):
                                              unit=p.unit)
         Membership.objects.create(household=household, person=p, relation="head")
         found[where] = {"person": p.pk, "household": household.pk, **casework_objects(p)}
+        for app in APP_MATRICES:
+            found[where].update(app.objects(p, household))
     batch = ImportBatch.objects.create(source=SourceSystem.objects.get(code="ssa"), file_name="x.csv",
                                        file_sha256="0" * 64, status=ImportBatch.Status.FAILED)
     linkage = linkage_objects(batch)
@@ -378,6 +377,9 @@ CASE_KINDS = ("case", "plan_action", "group_session", "adaptation", "case_action
 def _url(name: str, kind: str | None, target: dict[str, int], batch: ImportBatch) -> str:
     if name == "admin:*":
         return reverse("admin:index")
+    for app in APP_MATRICES:
+        if kind in app.KINDS:
+            return app.url(name, kind, target)
     if kind == "case":
         return reverse(name, kwargs={"case_id": target["case"]})
     if kind == "employer":
@@ -441,7 +443,7 @@ def _expected(rule: dict[str, object], role: str, *, other: bool) -> int:
         return int(rule["anon"])  # type: ignore[call-overload]
     if Role(role) not in rule["roles"]:  # type: ignore[operator]
         return int(rule["denied"])  # type: ignore[call-overload]
-    if other and rule["scoped"] and Role(role) in UNIT_ROLES:
+    if other and rule["scoped"] and Role(role) in SCOPED_ROLES:
         return 404
     return int(rule["ok"])  # type: ignore[call-overload]
 
@@ -449,11 +451,12 @@ def _expected(rule: dict[str, object], role: str, *, other: bool) -> int:
 # The reveal answers with the number asked for, with a reason: the one response that may hold it.
 SHOWS_WHOLE_NUMBERS = {"api:person_number_reveal"}
 
+SCOPED_APP_KINDS = tuple(kind for app in APP_MATRICES for kind in app.SCOPED_KINDS)
 CASES = [
     (name, role, where)
     for name, (_method, kind, _rule) in sorted(MATRIX.items())
     for role in [*(r.value for r in Role), ANON]
-    for where in (("own", "other") if kind in ("person", "household", *CASE_KINDS) else ("own",))
+    for where in (("own", "other") if kind in ("person", "household", *CASE_KINDS, *SCOPED_APP_KINDS) else ("own",))
 ]
 
 

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     DATA_STEWARD = "data_steward", _("Data steward")
     ADMINISTRATOR = "administrator", _("Administrator")
     DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data-protection officer")
+    ASSISTANCE_SPECIALIST = "assistance_specialist", _("Social-assistance specialist")
+    SOCIAL_AGENT = "social_agent", _("Social agent")
+    MUNICIPAL_SOCIAL_WORKER = "municipal_social_worker", _("Municipal social worker")
 
 
 class Capability(models.TextChoices):
@@ -40,13 +43,24 @@ class Capability(models.TextChoices):
     INDICATOR_COMPUTE = "indicator.compute", _("Compute the indicators and make the annual report")
     INDICATOR_RECORDS = "indicator.records", _("Open the records behind a figure (pseudonymised for analysts)")
     ACTIVITY_RECORD = "activity.record", _("Record staff allocations, trainings, working meetings and manuals")
+    APPLICATION_VIEW = "application.view", _("See the social-assistance applications of one's units")
+    APPLICATION_WORK = "application.work", _("Enter social-assistance applications, score, decide and record payments")
+    HOME_VISIT = "home_visit.record", _("Record home visits and the declaration's answers")
+    FORMULA_VIEW = "formula.view", _("See the rating-score formula and the benefit rules")
+    OUTREACH_VIEW = "outreach.view", _("See the outreach list of one's units or municipality")
+    OUTREACH_WORK = "outreach.work", _("Record contacts with households and refer them to the unit")
+    OUTREACH_CAMPAIGN = "outreach.campaign", _("Take outreach campaigns and export their lists for field work")
+    SURVEY_RECORD = "survey.record", _("Type in the satisfaction surveys answered on paper")
+    SURVEY_RESULTS = "survey.results", _("See the satisfaction survey results")
+    SURVEY_COMMENTS = "survey.comments", _("Read the comments people agreed to leave in surveys")
 
 
 _ALL_UNIT_ROLES = {Role.COUNSELLOR, Role.EMPLOYER_RELATIONS, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}
+_ASSISTANCE_ROLES = {Role.ASSISTANCE_SPECIALIST, Role.SOCIAL_AGENT}
 
 CAPABILITIES: dict[Capability, frozenset[Role]] = {
     # Analysts work on pseudonymised data only, administrators on the system, not on people.
-    Capability.PERSON_VIEW: frozenset(_ALL_UNIT_ROLES | {Role.DATA_STEWARD}),
+    Capability.PERSON_VIEW: frozenset(_ALL_UNIT_ROLES | _ASSISTANCE_ROLES | {Role.DATA_STEWARD}),
     # Numbers show masked; those who must check one against a document reveal it, with a reason that is logged.
     Capability.PERSON_NUMBER_REVEAL: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD, Role.DATA_STEWARD}),
     Capability.ACCESS_LOG_VIEW: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.DATA_STEWARD,
@@ -75,6 +89,20 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.INDICATOR_RECORDS: frozenset({Role.ANALYST, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}),
     # The central department keeps the record of the programme's activities (the annual report's sources).
     Capability.ACTIVITY_RECORD: frozenset({Role.ANALYST, Role.ADMINISTRATOR}),
+    # Social assistance: the unit's specialists enter and decide, its social agents visit the households.
+    Capability.APPLICATION_VIEW: frozenset(_ASSISTANCE_ROLES | {Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}),
+    Capability.APPLICATION_WORK: frozenset({Role.ASSISTANCE_SPECIALIST, Role.UNIT_HEAD}),
+    Capability.HOME_VISIT: frozenset({Role.SOCIAL_AGENT}),
+    Capability.FORMULA_VIEW: frozenset(Role),  # the rules are public: whoever is scored may see how
+    # Outreach: the unit's staff, and a municipality's social workers for the households of their municipality only.
+    Capability.OUTREACH_VIEW: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR,
+                                         Role.ASSISTANCE_SPECIALIST, Role.MUNICIPAL_SOCIAL_WORKER}),
+    Capability.OUTREACH_WORK: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD, Role.ASSISTANCE_SPECIALIST,
+                                         Role.MUNICIPAL_SOCIAL_WORKER}),
+    Capability.OUTREACH_CAMPAIGN: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD}),
+    Capability.SURVEY_RECORD: frozenset({Role.COUNSELLOR, Role.UNIT_HEAD, Role.ASSISTANCE_SPECIALIST}),
+    Capability.SURVEY_RESULTS: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR, Role.ANALYST}),
+    Capability.SURVEY_COMMENTS: frozenset({Role.UNIT_HEAD, Role.REGIONAL_COORDINATOR}),
 }
 
 # Roles that see every unit; the others see the units (or regions) they are posted to.
@@ -96,7 +124,7 @@ def role_sees_every_unit(role: str) -> bool:
 # audited and nobody may grant it to themselves (administrators run the system, not people's files).
 NO_PERSONAL_DATA = frozenset({Capability.GEO_VIEW, Capability.ADMIN_SITE, Capability.ROLLOUT_VIEW,
                               Capability.REGISTRY_TOTALS, Capability.INDICATOR_VIEW, Capability.INDICATOR_COMPUTE,
-                              Capability.ACTIVITY_RECORD})
+                              Capability.ACTIVITY_RECORD, Capability.FORMULA_VIEW, Capability.SURVEY_RESULTS})
 PERSONAL_DATA_CAPABILITIES = frozenset(Capability) - NO_PERSONAL_DATA
 
 

@@ -32,7 +32,7 @@ from sakme.accounts.actors import Actor
 from sakme.accounts.models import User
 from sakme.accounts.roles import Capability, Role
 from sakme.casework.access import cases_for_user
-from sakme.casework.clocks import add_working_days, deadlines
+from sakme.casework.clocks import deadlines
 from sakme.casework.models import (
     Case,
     CaseEvent,
@@ -47,6 +47,7 @@ from sakme.casework.models import (
 )
 from sakme.casework.workflow import OPEN_STATES, Transition, allowed_actions, open_activities
 from sakme.common.errors import NotFound
+from sakme.common.workdays import add_working_days
 from sakme.employment.models import Vacancy
 from sakme.geo.access import require, unit_scope_for_user
 

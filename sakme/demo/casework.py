@@ -15,7 +15,6 @@ from django.utils import timezone
 from sakme.accounts.actors import SYSTEM
 from sakme.accounts.models import User
 from sakme.audit import services as audit
-from sakme.casework.clocks import add_months
 from sakme.casework.models import (
     Case,
     CaseEvent,
@@ -32,6 +31,7 @@ from sakme.casework.models import (
     WorkplaceAdaptation,
 )
 from sakme.casework.workflow import FOLLOW_UP_MONTHS, OPEN_STATES, TRANSITIONS, Transition, path_to
+from sakme.common.workdays import add_months
 from sakme.employment.models import Employer, JobSeeker, Occupation, Sector, TrainingProgramme, Vacancy
 from sakme.geo.models import StaffPost, TerritorialUnit
 from sakme.registry.models import Person

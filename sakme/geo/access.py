@@ -22,13 +22,26 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class UnitScope:
-    """Either every unit (`everywhere`) or the ids of the units a user is posted to."""
+    """Either every unit (`everywhere`) or the ids of the units a user is posted to; and the municipalities a
+    municipal social worker is posted to (they see the households there, through `filter_place` only)."""
 
     everywhere: bool
     unit_ids: frozenset[int]
+    municipality_ids: frozenset[int] = frozenset()
 
     def allows(self, unit_id: int | None) -> bool:
         return self.everywhere or (unit_id is not None and unit_id in self.unit_ids)
+
+    def allows_place(self, unit_id: int | None, municipality_id: int | None) -> bool:
+        """Whether a record of this unit and municipality (a household) is in scope, by unit or by municipality."""
+        return self.allows(unit_id) or (municipality_id is not None and municipality_id in self.municipality_ids)
+
+    def filter_place(self, unit_field: str = "unit_id", municipality_field: str = "municipality_id") -> Q:
+        """As `filter`, and the records of the municipalities the user is posted to."""
+        if self.everywhere or not self.municipality_ids:
+            return self.filter(unit_field)
+        by_place = Q(**{f"{municipality_field}__in": sorted(self.municipality_ids)})
+        return (self.filter(unit_field) | by_place) if self.unit_ids else by_place
 
     def filter(self, field: str = "unit_id") -> Q:
         """A Q object restricting a queryset to this scope through `field` (a unit foreign key)."""
@@ -57,7 +70,8 @@ def unit_scope_for_user(user: Any) -> UnitScope:
                 | Q(region_id__in=posts.filter(region__isnull=False).values("region_id"))
             ).values_list("pk", flat=True)
         )
-        scope = UnitScope(False, frozenset(ids))
+        places = set(posts.filter(municipality__isnull=False).values_list("municipality_id", flat=True))
+        scope = UnitScope(False, frozenset(ids), frozenset(places))
     user._unit_scope = scope
     return scope
 

@@ -102,12 +102,15 @@ class RolloutEvent(models.Model):
 
 
 class StaffPost(models.Model):
-    """A staff member's post: one unit, or a whole region for regional coordinators."""
+    """A staff member's post: one unit, a whole region for regional coordinators, or one municipality for the
+    municipality's social workers (who see its outreach list only)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
     unit = models.ForeignKey(TerritorialUnit, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="staff_posts")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="staff_posts")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="staff_posts", verbose_name=_("municipality"))
     employment_component = models.BooleanField(_("works on the employment component"), default=True)
     since = models.DateField(_("since"), null=True, blank=True)
 
@@ -116,13 +119,14 @@ class StaffPost(models.Model):
         verbose_name_plural = _("staff posts")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(unit__isnull=False) | models.Q(region__isnull=False),
-                name="staffpost_unit_or_region",
+                condition=(models.Q(unit__isnull=False) | models.Q(region__isnull=False)
+                           | models.Q(municipality__isnull=False)),
+                name="staffpost_unit_region_or_municipality",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.unit or self.region}"
+        return f"{self.user} @ {self.unit or self.region or self.municipality}"
 
 
 class Training(models.Model):

@@ -28,6 +28,7 @@ from sakme.employment.models import Vacancy
 from sakme.geo.access import require, unit_scope_for_user
 from sakme.geo.models import StaffPost, TerritorialUnit, Training
 from sakme.geo.selectors import units_with_model_on
+from sakme.indicators.dashboards import Where, where_for_user
 from sakme.indicators.models import Definition
 from sakme.registry.models import EnrolmentStatus, Person
 from sakme.registry.personal_numbers import pseudonym
@@ -52,6 +53,7 @@ class Period:
 
 @dataclass
 class Records:
+    where: Where
     columns: list[str]
     rows: list[list[Any]]
     total: int
@@ -211,11 +213,12 @@ LISTINGS["training_referral_outcomes"] = LISTINGS["training_referrals"]
 
 
 def records_for_user(user: Actor, *, definition: Definition, year: int, month: int | None = None,
-                     unit_id: int | None = None, region_id: int | None = None, page: int = 1,
-                     context: str = "") -> Records:
+                     region: str = "", unit: str = "", page: int = 1, context: str = "") -> Records:
     """The records one figure counts, in the reader's units (a unit or region outside them: NotFound); persons by
     name for those who may see persons, by pseudonym for analysts; every person shown is logged."""
     require(user, Capability.INDICATOR_RECORDS)
+    where = where_for_user(user, region=region, unit=unit)
+    unit_id, region_id = where.unit_id, where.region_id
     scope = unit_scope_for_user(user)
     if unit_id is not None and not scope.allows(unit_id):
         raise NotFound(_("No such unit in your units."))
@@ -243,5 +246,6 @@ def records_for_user(user: Actor, *, definition: Definition, year: int, month: i
     shown = list(rows[(page - 1) * PER_PAGE: page * PER_PAGE])
     audit.record_access(actor=user, kind=AccessKind.LISTED, context=context,
                         person_ids=sorted({pid for row in shown if (pid := listing.person(row)) is not None}))
-    return Records(columns=listing.columns(), rows=[listing.cells(row, name, definition.parameters) for row in shown],
+    return Records(where=where, columns=listing.columns(),
+                   rows=[listing.cells(row, name, definition.parameters) for row in shown],
                    total=total, page=page, pages=pages)

@@ -37,11 +37,16 @@ def _definition(code: str) -> Definition:
     return definition
 
 
-def _where(request: AuthedRequest) -> Where:
-    """The area asked for: `area=region:TB` or `area=unit:TB-1` (the page's picker), or `region=` / `unit=`."""
+def _area(request: AuthedRequest) -> dict[str, str]:
+    """The area asked for, as codes: `area=region:TB` or `area=unit:TB-1` (the page's picker), or `region=` /
+    `unit=`."""
     kind, _sep, code = request.GET.get("area", "").partition(":")
-    return dashboards.where_for_user(request.user, region=code if kind == "region" else request.GET.get("region", ""),
-                                     unit=code if kind == "unit" else request.GET.get("unit", ""))
+    return {"region": code if kind == "region" else request.GET.get("region", ""),
+            "unit": code if kind == "unit" else request.GET.get("unit", "")}
+
+
+def _where(request: AuthedRequest) -> Where:
+    return dashboards.where_for_user(request.user, **_area(request))
 
 
 def _board(request: AuthedRequest, focus: Definition) -> Board | None:
@@ -168,15 +173,13 @@ def download(request: AuthedRequest, code: str, table: str, fmt: str) -> HttpRes
 def figure_records(request: AuthedRequest, code: str) -> HttpResponse:
     """The records one figure counts, in the reader's units; analysts see pseudonyms."""
     definition = _definition(code)
-    where = _where(request)
     year = _year(request, timezone.localdate().year)
     month = request.GET.get("month")
     found = records.records_for_user(
         request.user, definition=definition, year=year, month=int(month) if month and month.isdigit() else None,
-        unit_id=where.unit_id, region_id=where.region_id,
         page=int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1,
-        context=request.path)
-    return render(request, "indicators/records.html", {"definition": definition, "where": where, "year": year,
+        context=request.path, **_area(request))
+    return render(request, "indicators/records.html", {"definition": definition, "where": found.where, "year": year,
                                                        "month": month, "records": found})
 
 

@@ -172,8 +172,16 @@ class EnrolmentStatus(models.TextChoices):
     TERMINATED = "terminated", _("terminated")
 
 
+class ScoreOrigin(models.TextChoices):
+    IMPORTED = "imported", _("imported")
+    COMPUTED = "computed", _("computed by sakme")
+
+
 class Enrolment(TimeStamped):
-    """A household's assessment in the Targeted Social Assistance programme (one per assessment date)."""
+    """A household's assessment in the Targeted Social Assistance programme (one per assessment date).
+
+    Scores come from the SSA registry's files (imported, kept as they are) or from an application decided in sakme
+    (computed from the declaration by the formula in force, explained on the application)."""
 
     # Covered by the unique (household, assessment date) constraint.
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="enrolments", db_index=False)
@@ -181,6 +189,8 @@ class Enrolment(TimeStamped):
     assessment_date = models.DateField(_("assessment date"))
     status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices,
                               default=EnrolmentStatus.ACTIVE)
+    origin = models.CharField(_("score from"), max_length=10, choices=ScoreOrigin.choices,
+                              default=ScoreOrigin.IMPORTED)
 
     class Meta:
         verbose_name = _("social-assistance enrolment")
@@ -200,6 +210,8 @@ class SourceSystem(Named):
     code = models.CharField(_("code"), max_length=32, unique=True)
     # Lower is more trusted: a person's fields carry the values of their most trusted source.
     rank = models.PositiveSmallIntegerField(_("trust rank"), default=10)
+    # A record of this source is a registration as a job seeker (Worknet): outreach leaves such persons out.
+    holds_job_seekers = models.BooleanField(_("its records are job-seeker registrations"), default=False)
 
     class Meta:
         verbose_name = _("source system")

@@ -31,9 +31,9 @@ from sakme.registry.importing.progress import Progress, is_stale, progress_path,
 from sakme.registry.importing.reader import FileRefused
 from sakme.registry.models import ImportBatch, ImportProblem, SourceSystem
 
-SOURCE_SYSTEMS = (
-    ("ssa", 1, "სოციალური მომსახურების სააგენტოს რეესტრი", "Social Service Agency registry"),
-    ("worknet", 2, "Worknet — სამუშაოს მაძიებელთა ბაზა", "Worknet job-seeker database"),
+SOURCE_SYSTEMS = (  # code, trust rank, names, whether its records are job-seeker registrations
+    ("ssa", 1, "სოციალური მომსახურების სააგენტოს რეესტრი", "Social Service Agency registry", False),
+    ("worknet", 2, "Worknet — სამუშაოს მაძიებელთა ბაზა", "Worknet job-seeker database", True),
 )
 
 
@@ -44,8 +44,9 @@ UPLOAD_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 @transaction.atomic
 def source_systems_load(*, actor: Actor) -> int:
     """Make sure the agency's standard source systems exist (a deployment may add its own in the admin)."""
-    for code, rank, name_ka, name_en in SOURCE_SYSTEMS:
-        SourceSystem.objects.get_or_create(code=code, defaults={"rank": rank, "name_ka": name_ka, "name_en": name_en})
+    for code, rank, name_ka, name_en, job_seekers in SOURCE_SYSTEMS:
+        SourceSystem.objects.get_or_create(code=code, defaults={"rank": rank, "name_ka": name_ka, "name_en": name_en,
+                                                                "holds_job_seekers": job_seekers})
     audit.record(actor=actor, action="source_systems.load", entity_type="registry.sourcesystem")
     return len(SOURCE_SYSTEMS)
 

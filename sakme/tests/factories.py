@@ -19,7 +19,7 @@ from sakme.casework.models import Case
 from sakme.common.georgian import fold, romanize
 from sakme.employment import services as employment
 from sakme.employment.models import JobSeeker
-from sakme.geo.models import Region, StaffPost, TerritorialUnit
+from sakme.geo.models import Municipality, Region, StaffPost, TerritorialUnit
 from sakme.registry import name_keys, personal_numbers
 from sakme.registry.models import ImportBatch, Person, SourceRecord, SourceSystem
 
@@ -42,11 +42,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def post(user: User, *, unit: str | None = None, region: str | None = None) -> User:
+def post(user: User, *, unit: str | None = None, region: str | None = None,
+         municipality: str | None = None) -> User:
     StaffPost.objects.create(
         user=user,
         unit=TerritorialUnit.objects.get(code=unit) if unit else None,
         region=Region.objects.get(code=region) if region else None,
+        municipality=Municipality.objects.get(code=municipality) if municipality else None,
     )
     return user
 
@@ -55,7 +57,9 @@ def staff_of_every_role() -> dict[str, User]:
     """One user per role: the unit's staff posted to TB-1, the regional coordinator to Imereti, the nationwide
     roles to no unit (their scope is the country)."""
     posts = {Role.COUNSELLOR: {"unit": "TB-1"}, Role.EMPLOYER_RELATIONS: {"unit": "TB-1"},
-             Role.UNIT_HEAD: {"unit": "TB-1"}, Role.REGIONAL_COORDINATOR: {"region": "IM"}}
+             Role.UNIT_HEAD: {"unit": "TB-1"}, Role.REGIONAL_COORDINATOR: {"region": "IM"},
+             Role.ASSISTANCE_SPECIALIST: {"unit": "TB-1"}, Role.SOCIAL_AGENT: {"unit": "TB-1"},
+             Role.MUNICIPAL_SOCIAL_WORKER: {"municipality": "tbilisi"}}
     users = {}
     for role in Role:
         administers = role_can(role, Capability.ADMIN_SITE)

@@ -23,7 +23,6 @@ from sakme.api.schemas.indicators import (
 from sakme.common.errors import NotFound
 from sakme.geo.access import require
 from sakme.indicators import records, reports, selectors, services
-from sakme.indicators.dashboards import where_for_user
 from sakme.indicators.models import Definition, Level, Report, Run
 
 router = Router(tags=["indicators"])
@@ -95,11 +94,9 @@ def indicator_values(request: AuthedRequest, code: str, filters: Query[ValuesQue
 def indicator_records(request: AuthedRequest, code: str, filters: Query[RecordsQuery]) -> Any:
     """The records behind one figure, in the caller's units (pseudonymised for analysts), 100 a page."""
     definition = _definition(code)
-    where = where_for_user(request.user, region=filters.region, unit=filters.unit)
     found = records.records_for_user(
         request.user, definition=definition, year=filters.year, month=filters.month,
-        unit_id=where.unit_id, region_id=where.region_id, page=filters.page,
-        context=request.path)
+        region=filters.region, unit=filters.unit, page=filters.page, context=request.path)
     return {"indicator": definition.code, "columns": found.columns,
             "rows": [[str(c) if c is not None and not isinstance(c, int | float) else c for c in row]
                      for row in found.rows], "total": found.total, "page": found.page, "pages": found.pages}

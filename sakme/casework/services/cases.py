@@ -14,12 +14,12 @@ from sakme.accounts.actors import Actor, acting_user
 from sakme.accounts.models import User
 from sakme.accounts.roles import Capability
 from sakme.audit import services as audit
-from sakme.casework.clocks import add_months
 from sakme.casework.models import Case, CaseEvent, FollowUp, Outcome, State
 from sakme.casework.selectors import counsellors_of_unit
 from sakme.casework.services.locking import case_locked, today
 from sakme.casework.workflow import FOLLOW_UP_MONTHS, activity_check, plan_transition
 from sakme.common.errors import DomainError, NotFound, PermissionDenied
+from sakme.common.workdays import add_months
 from sakme.employment.models import JobSeeker
 from sakme.employment.services import job_seeker_register
 from sakme.geo.access import home_unit, require, scope_check

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from sakme.accounts.actors import SYSTEM
 from sakme.casework import selectors, services
-from sakme.casework.clocks import add_working_days
 from sakme.casework.models import Case, FollowUp, Outcome, Referral, State
+from sakme.common.workdays import add_working_days
 from sakme.employment import services as employment
 from sakme.geo.models import TerritorialUnit
 from sakme.tests.factories import person, sign_in, version

@@ -203,6 +203,6 @@ def test_a_vacancy_referral_needs_consent(staff, case, vacancy):
     (dt.date(2025, 11, 30), 3, dt.date(2026, 2, 28)), (dt.date(2025, 3, 3), 12, dt.date(2026, 3, 3)),
 ])  # fmt: skip
 def test_follow_up_dates_fall_on_the_same_day_or_the_month_end(day, months, due):
-    from sakme.casework.clocks import add_months
+    from sakme.common.workdays import add_months
 
     assert add_months(day, months) == due
