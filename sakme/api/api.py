@@ -9,6 +9,7 @@ from sakme.api.auth import AUTH
 from sakme.api.docs import SwaggerDocs, signed_in
 from sakme.api.routers import (
     activities,
+    assistance,
     cases,
     employers,
     employment,
@@ -18,8 +19,10 @@ from sakme.api.routers import (
     imports,
     indicators,
     linkage,
+    outreach,
     registry,
     supported_employment,
+    surveys,
     tokens,
 )
 
@@ -49,3 +52,6 @@ api.add_router("/", tokens.router)
 api.add_router("/", exports.router)
 api.add_router("/", indicators.router)
 api.add_router("/", activities.router)
+api.add_router("/", assistance.router)
+api.add_router("/", outreach.router)
+api.add_router("/", surveys.router)

@@ -15,7 +15,7 @@ from sakme.accounts.models import User
 from sakme.accounts.roles import Role
 from sakme.accounts.services import user_create
 from sakme.demo.generator import generate
-from sakme.geo.models import Region, StaffPost, TerritorialUnit
+from sakme.geo.models import Municipality, Region, StaffPost, TerritorialUnit
 from sakme.indicators.services import reference_load
 from sakme.registry.importing.mapping import MAPPINGS_DIR, load_mapping_file
 from sakme.registry.models import ImportBatch
@@ -23,17 +23,22 @@ from sakme.registry.services import import_file
 
 DEMO_DIR_NAME = "demo"
 # Where each demo role is posted: unit roles to Tbilisi centre 2 (Vake, Saburtalo), the coordinator to Imereti.
-POSTS: dict[Role, tuple[str | None, str | None]] = {
-    Role.COUNSELLOR: ("TB-2", None),
-    Role.EMPLOYER_RELATIONS: ("TB-2", None),
-    Role.UNIT_HEAD: ("TB-2", None),
-    Role.REGIONAL_COORDINATOR: (None, "IM"),
+POSTS: dict[Role, dict[str, str]] = {  # where each demo user is posted: a unit, a region or a municipality
+    Role.COUNSELLOR: {"unit": "TB-2"},
+    Role.EMPLOYER_RELATIONS: {"unit": "TB-2"},
+    Role.UNIT_HEAD: {"unit": "TB-2"},
+    Role.REGIONAL_COORDINATOR: {"region": "IM"},
+    Role.ASSISTANCE_SPECIALIST: {"unit": "TB-2"},
+    Role.SOCIAL_AGENT: {"unit": "TB-2"},
+    Role.MUNICIPAL_SOCIAL_WORKER: {"municipality": "tbilisi"},
 }
 NAMES = {
     Role.COUNSELLOR: ("ნატო", "გიორგაძე"), Role.EMPLOYER_RELATIONS: ("ლევან", "კაპანაძე"),
     Role.UNIT_HEAD: ("თამარ", "ლომიძე"), Role.REGIONAL_COORDINATOR: ("დავით", "ნოზაძე"),
     Role.ANALYST: ("ეკატერინე", "მაისურაძე"), Role.DATA_STEWARD: ("ირაკლი", "ბერიძე"),
     Role.ADMINISTRATOR: ("ანა", "გელაშვილი"), Role.DATA_PROTECTION_OFFICER: ("ნინო", "ჩხეიძე"),
+    Role.ASSISTANCE_SPECIALIST: ("მარიამ", "ხარაიშვილი"), Role.SOCIAL_AGENT: ("გიორგი", "ტაბატაძე"),
+    Role.MUNICIPAL_SOCIAL_WORKER: ("ქეთევან", "წიკლაური"),
 }  # fmt: skip
 
 
@@ -60,10 +65,12 @@ def demo_users_create() -> dict[str, str]:
             else:
                 user.set_password(password)
                 user.save(update_fields=["password"])
-            unit, region = POSTS.get(role, (None, None))
-            if (unit or region) and not StaffPost.objects.filter(user=user).exists():
-                StaffPost.objects.create(user=user, unit=TerritorialUnit.objects.filter(code=unit).first(),
-                                         region=Region.objects.filter(code=region).first())
+            where = POSTS.get(role, {})
+            if where and not StaffPost.objects.filter(user=user).exists():
+                StaffPost.objects.create(
+                    user=user, unit=TerritorialUnit.objects.filter(code=where.get("unit")).first(),
+                    region=Region.objects.filter(code=where.get("region")).first(),
+                    municipality=Municipality.objects.filter(code=where.get("municipality")).first())
             credentials[role.value] = password
     store.write_text(json.dumps(credentials, indent=2))
     store.chmod(0o600)

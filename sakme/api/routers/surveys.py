@@ -1,0 +1,7 @@
+"""The surveys API: the same services and getters as its pages."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["surveys"])
