@@ -22,6 +22,7 @@ def _settings(settings, tmp_path):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference territory and occupations once per test database; tests roll back to them."""
     from sakme.accounts.actors import SYSTEM
+    from sakme.assistance.services.rules import rules_load
     from sakme.employment.services import occupations_load
     from sakme.geo.services import territory_load
     from sakme.indicators.services import definitions_load
@@ -30,12 +31,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         territory_load(actor=SYSTEM)
         occupations_load(actor=SYSTEM)
         definitions_load(actor=SYSTEM)
+        rules_load(actor=SYSTEM)
 
 
 @pytest.fixture
 def territory(db):
     """The 70 units (loaded again when a transactional test flushed the database)."""
     from sakme.accounts.actors import SYSTEM
+    from sakme.assistance.services.rules import rules_load
     from sakme.employment.services import occupations_load
     from sakme.geo.models import TerritorialUnit
     from sakme.geo.services import territory_load
@@ -47,6 +50,7 @@ def territory(db):
         occupations_load(actor=SYSTEM)
         source_systems_load(actor=SYSTEM)
         definitions_load(actor=SYSTEM)
+        rules_load(actor=SYSTEM)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sakme.accounts.actors import Actor, acting_user
 from sakme.accounts.roles import Capability
+from sakme.assistance.services.rules import rules_load
 from sakme.audit import services as audit
 from sakme.common.bulk import bulk_insert
 from sakme.common.errors import DomainError
@@ -57,9 +58,10 @@ def definitions_load(*, actor: Actor, path: Path = DEFINITIONS_FILE) -> int:
 
 def reference_load(*, actor: Actor) -> dict[str, int]:
     """All the reference data sakme ships: territory and the programme's activities, source systems, occupations,
-    indicator definitions."""
+    indicator definitions, the social-assistance rules."""
     return {**territory_load(actor=actor), "source_systems": source_systems_load(actor=actor),
-            "occupations": occupations_load(actor=actor), "indicators": definitions_load(actor=actor)}
+            "occupations": occupations_load(actor=actor), "indicators": definitions_load(actor=actor),
+            **{f"assistance_{k}": v for k, v in rules_load(actor=actor).items()}}
 
 
 def first_year() -> int:
