@@ -22,4 +22,10 @@ def site(request: HttpRequest) -> dict[str, object]:
         "perms_emergency_review": can(Capability.EMERGENCY_ACCESS_REVIEW),
         "perms_indicator_view": can(Capability.INDICATOR_VIEW),
         "perms_activity_record": can(Capability.ACTIVITY_RECORD),
+        "perms_application_view": can(Capability.APPLICATION_VIEW),
+        "perms_application_work": can(Capability.APPLICATION_WORK),
+        "perms_outreach_view": can(Capability.OUTREACH_VIEW),
+        "perms_survey_record": can(Capability.SURVEY_RECORD),
+        "perms_survey_results": can(Capability.SURVEY_RESULTS),
+        "perms_caseload_supervise": can(Capability.CASELOAD_SUPERVISE),
     }
