@@ -18,7 +18,7 @@ from sakme.accounts.roles import Capability, Role
 from sakme.assistance import formula as scoring
 from sakme.assistance.models import Application, Channel, RefusalReason, Score, State, Step
 from sakme.assistance.rules import benefit_for, benefit_rules_on
-from sakme.assistance.workflow import TransitionRefused, plan_transition
+from sakme.assistance.workflow import TRANSITIONS, TransitionRefused, plan_transition
 from sakme.audit import services as audit
 from sakme.common.errors import ConcurrentEdit, DomainError
 from sakme.geo.access import home_unit, require, scope_check
@@ -99,9 +99,8 @@ def application_declare(*, actor: Actor, person_id: int, declaration: dict[str, 
 
 
 def _locked(actor: Actor, application_id: int, expected_version: int | None) -> Application:
-    require(actor, (Capability.APPLICATION_WORK, Capability.HOME_VISIT))
-    application = (Application.objects.select_for_update().select_related("household__unit__region", "unit__region")
-                   .filter(pk=application_id).first())
+    application = (Application.objects.select_for_update(of=("self",))
+                   .select_related("household__unit__region", "unit__region").filter(pk=application_id).first())
     scope_check(actor, application.unit_id if application else None, _("No such application in your units."))
     assert application is not None
     if expected_version is not None and application.version != expected_version:
@@ -204,9 +203,10 @@ def application_act(*, actor: Actor, application_id: int, action: str, expected_
     """Take one step of the workflow table on an application (or refuse saying why), dated `details.on` (today by
     default: not in the future, not before the step it follows)."""
     d = details or Details()
+    known = TRANSITIONS.get(action)
+    require(actor, known.capability if known else (Capability.APPLICATION_WORK, Capability.HOME_VISIT))
     a = _locked(actor, application_id, expected_version)
     transition = plan_transition(a, action, d.reason)
-    require(actor, transition.capability)
     d.on = d.on or today()
     if d.on > today():
         raise DomainError(_("A step cannot be dated in the future."), code="date_in_future")
