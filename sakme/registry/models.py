@@ -189,8 +189,9 @@ class Enrolment(TimeStamped):
     assessment_date = models.DateField(_("assessment date"))
     status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices,
                               default=EnrolmentStatus.ACTIVE)
+    # A database default too: the importer writes enrolments in set-based SQL, which names no origin.
     origin = models.CharField(_("score from"), max_length=10, choices=ScoreOrigin.choices,
-                              default=ScoreOrigin.IMPORTED)
+                              default=ScoreOrigin.IMPORTED, db_default=ScoreOrigin.IMPORTED)
 
     class Meta:
         verbose_name = _("social-assistance enrolment")

@@ -75,3 +75,19 @@ def test_training_programmes_with_intakes_to_refer_to(territory):
     assert open_now.values("programme").distinct().count() > made * 0.8
     assert TrainingIntake.objects.filter(starts_on__lt=today).exists()
     assert demo_training_load(seed=3) == 0
+
+
+def test_applications_in_every_state_some_late(demo):
+    from sakme.accounts.models import User
+    from sakme.assistance.models import Application
+    from sakme.assistance.models import State as ApplicationState
+    from sakme.assistance.selectors import late_applications_for_user
+    from sakme.demo.assistance import demo_applications_load
+
+    made = demo_applications_load(seed=3)
+    assert made == Application.objects.count() > 0
+    assert set(Application.objects.values_list("state", flat=True)) == set(ApplicationState.values)
+    paid = Application.objects.filter(state=ApplicationState.PAID).first()
+    assert paid.scores.exists() and paid.enrolment.origin == "computed" and paid.steps.count() == 6
+    assert late_applications_for_user(User.objects.get(username="unit_head"), today=timezone.localdate())
+    assert demo_applications_load(seed=3) == 0

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enrolment',
             name='origin',
-            field=models.CharField(choices=[('imported', 'imported'), ('computed', 'computed by sakme')], default='imported', max_length=10, verbose_name='score from'),
+            field=models.CharField(choices=[('imported', 'imported'), ('computed', 'computed by sakme')], db_default='imported', default='imported', max_length=10, verbose_name='score from'),
         ),
         migrations.AddField(
             model_name='sourcesystem',

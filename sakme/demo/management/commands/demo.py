@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from sakme.accounts.actors import SYSTEM
 from sakme.demo import services
 from sakme.demo.activities import demo_activities_load
+from sakme.demo.assistance import demo_applications_load
 from sakme.demo.casework import demo_cases_load
 from sakme.demo.emergency import USERNAME as EMERGENCY_USER
 from sakme.demo.emergency import demo_emergency_access_load
@@ -74,6 +75,8 @@ class Command(BaseCommand):
             self.stdout.write(f"case histories: {made}")
         if sessions := demo_group_sessions_load(seed=options["seed"]):
             self.stdout.write(f"group sessions: {sessions}")
+        if applications := demo_applications_load(seed=options["seed"]):
+            self.stdout.write(f"social-assistance applications of the demo unit: {applications}")
         if demo_emergency_access_load(credentials["counsellor"]):
             self.stdout.write(f"an opening from outside the unit, by {EMERGENCY_USER} (the counsellor's password)")
         run = indicators_compute(actor=SYSTEM)
