@@ -68,6 +68,9 @@ class StepForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, unit_id: int | None = None, **kwargs: Any) -> None:
+        """`unit_id`: offer that unit's social agents (a posted form takes any; the service checks the unit)."""
         super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            role=Role.SOCIAL_AGENT, is_active=True, posts__unit_id=unit_id).order_by("last_name", "pk")
+        agents = User.objects.filter(role=Role.SOCIAL_AGENT, is_active=True)
+        if unit_id is not None:
+            agents = agents.filter(posts__unit_id=unit_id)
+        self.fields["agent"].queryset = agents.order_by("last_name", "pk")  # type: ignore[attr-defined]
