@@ -134,3 +134,19 @@ def deadlines() -> dict[str, int]:
     """Working days per clock: the deployment's ServiceLevel rows over the defaults."""
     configured = dict(ServiceLevel.objects.values_list("clock", "working_days"))
     return {str(clock): configured.get(clock, days) for clock, days in DEFAULT_WORKING_DAYS.items()}
+
+
+# The delays the indicators measure on applications: the fields the clock runs between, and the service levels it
+# is held to (their sum).
+DELAYS: dict[str, tuple[str, str, tuple[ServiceLevel.Clock, ...]]] = {
+    "visit": ("declared_on", "visited_on", (ServiceLevel.Clock.VISIT,)),
+    "decision": ("declared_on", "decided_on", (ServiceLevel.Clock.VISIT, ServiceLevel.Clock.SCORE,
+                                               ServiceLevel.Clock.DECISION)),
+    "payment": ("decided_on", "first_paid_on", (ServiceLevel.Clock.PAYMENT,)),
+}
+
+
+def delay_deadline(name: str) -> int:
+    """The working days a delay of `DELAYS` may take."""
+    levels = deadlines()
+    return sum(levels[str(clock)] for clock in DELAYS[name][2])

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from sakme.accounts.actors import Actor
 from sakme.accounts.roles import Capability
+from sakme.assistance.models import Application
+from sakme.assistance.workflow import DELAYS, delay_deadline
 from sakme.audit import services as audit
 from sakme.audit.models import AccessKind
 from sakme.casework.clocks import deadlines
@@ -29,6 +31,7 @@ from sakme.geo.access import require, unit_scope_for_user
 from sakme.geo.models import StaffPost, TerritorialUnit, Training
 from sakme.geo.selectors import units_with_model_on
 from sakme.indicators.dashboards import Where, where_for_user
+from sakme.indicators.measures.assistance import applications_on_clock
 from sakme.indicators.models import Definition
 from sakme.registry.models import EnrolmentStatus, Person
 from sakme.registry.personal_numbers import pseudonym
@@ -124,6 +127,21 @@ def _clock_person(row: Any) -> int | None:
     return _case_person(row if isinstance(row, Case) else row.case)
 
 
+def _application_rows(period: Period, within: Within, params: dict[str, Any]) -> QuerySet[Application]:
+    start, stop, _levels = DELAYS[params["step"]]
+    return (applications_on_clock(params["step"]).filter(within("unit_id"), **{
+        f"{start}__range": (period.first, period.last)}).annotate(started=Min(start), stopped=Min(stop))
+        .select_related("unit", "applicant").order_by(start, "pk"))
+
+
+def _application_cells(row: Application, name: Callable[[Any], str], params: dict[str, Any]) -> list[Any]:
+    taken = _working_days(row.started, row.stopped)  # type: ignore[attr-defined]
+    waiting = _working_days(row.started, timezone.localdate()) if row.stopped is None else None  # type: ignore
+    late = (taken if taken is not None else waiting or 0) > delay_deadline(params["step"])
+    return [name(row.applicant), row.unit.code, row.started, row.stopped, taken,  # type: ignore[attr-defined]
+            _("yes") if late else _("no")]
+
+
 def _beneficiaries(period: Period, within: Within, params: dict[str, Any]) -> QuerySet[Person]:
     """Working-age members of households in the programme at the period's end (as the linkage rate counts them)."""
     end = period.last
@@ -145,6 +163,10 @@ LISTINGS: dict[str, Listing] = {
         columns=lambda: [_("Person or vacancy"), _("Unit"), _("Started"), _("Stopped"), _("Working days"),
                          _("Past the service level")],
         rows=_clock_rows, cells=_clock_cells, person=_clock_person),
+    "assistance_delay": Listing(
+        columns=lambda: [_("Applicant"), _("Unit"), _("Started"), _("Stopped"), _("Working days"),
+                         _("Past the service level")],
+        rows=_application_rows, cells=_application_cells, person=lambda row: row.applicant_id),
     "caseload_per_counsellor": Listing(
         columns=lambda: [_("Person"), _("Unit"), _("Counsellor"), _("Opened on"), _("State")],
         rows=lambda period, within, params: Case.objects.filter(

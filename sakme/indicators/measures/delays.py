@@ -76,16 +76,21 @@ def delay(ctx: Context, params: dict[str, Any]) -> Frame:
     """`statistic`: "median" or "p90" of the working days taken, or "late": the share past the service level."""
     clock = params["clock"]
     unit, started, stopped = ctx.once(f"clock:{clock}", lambda: CLOCKS[clock](ctx))
+    return clock_frame(ctx, params["statistic"], (unit, started, stopped), deadlines()[clock])
+
+
+def clock_frame(ctx: Context, statistic: str, clock: Clock, deadline: int) -> Frame:
+    """A clock's items as a frame of the statistic: the median or 90th percentile of the working days taken, or the
+    share past the deadline (in working days)."""
+    unit, started, stopped = clock
     as_of = np.datetime64(ctx.span.as_of, "D")
     stopped = np.where(stopped > as_of, np.datetime64("NaT"), stopped)  # what happened after `as_of` had not yet
     month = ctx.span.month_index(started)
     done = ~np.isnat(stopped) & ~np.isnat(started)
     taken = np.full(len(started), np.nan)
     taken[done] = np.maximum(np.busday_count(started[done], stopped[done]), 0)
-    if params["statistic"] in ("median", "p90"):
-        return Observations(unit=unit, month=month, values=taken,
-                            quantile=0.5 if params["statistic"] == "median" else 0.9)
-    deadline = deadlines()[clock]
+    if statistic in ("median", "p90"):
+        return Observations(unit=unit, month=month, values=taken, quantile=0.5 if statistic == "median" else 0.9)
     waiting = ~done & ~np.isnat(started)
     late = done & (taken > deadline)
     late[waiting] = np.busday_count(started[waiting], np.maximum(started[waiting], as_of)) > deadline
