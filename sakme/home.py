@@ -7,9 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from sakme.accounts.actors import AuthedRequest
 from sakme.accounts.roles import Capability
+from sakme.assistance import selectors as assistance_selectors
 from sakme.audit import services as audit
 from sakme.audit.models import AccessEvent, AccessKind
 from sakme.casework import access as casework_access
@@ -49,6 +51,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     if context.get("due"):
         audit.record_access(actor=user, kind=AccessKind.LISTED, context=request.path,
                             person_ids=sorted({item.case.job_seeker.person_id for item in context["due"]}))
+    if user.can(Capability.APPLICATION_VIEW):
+        context["assistance"] = assistance_selectors.applications_summary(user, today=timezone.localdate())
+        audit.record_access(actor=user, kind=AccessKind.LISTED, context=request.path,
+                            person_ids=assistance_selectors.listed_person_ids(context["assistance"].visits))
     if user.can(Capability.IMPORT_RUN):
         context["batches"] = list(registry_selectors.import_batches(limit=5))
         context["running"] = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).count()

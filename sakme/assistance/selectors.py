@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from sakme.accounts.actors import Actor
@@ -173,3 +173,23 @@ def application_list(applications: QuerySet[Application], *, state: str = "") ->
     if state:
         applications = applications.filter(state=state)
     return applications.select_related("applicant", "unit", "agent").order_by("state_since", "pk")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The home page's social-assistance card: open applications by state, the late ones, a social agent's visits."""
+
+    by_state: list[tuple[State, int]]
+    late: int | None  # for who supervises the units
+    visits: list[Application]  # the reader's scheduled home visits (social agents), the soonest first
+
+
+def applications_summary(user: Actor, *, today: dt.date) -> Summary:
+    applications = applications_for_user(user)
+    counts = dict(applications.filter(state__in=OPEN_STATES).values_list("state").annotate(n=Count("pk")))
+    late = (len(late_applications_for_user(user, today=today)) if user.can(Capability.CASELOAD_SUPERVISE)
+            else None)
+    visits = (list(applications.filter(state=State.VISIT_SCHEDULED, agent_id=user.pk)
+                   .select_related("applicant", "household").order_by("visit_on", "pk")[:20])
+              if user.can(Capability.HOME_VISIT) else [])
+    return Summary(by_state=[(state, counts[state]) for state in State if state in counts], late=late, visits=visits)

@@ -161,3 +161,16 @@ def test_the_pages_show_the_score_line_by_line(staff):
     head = Client()
     sign_in(head, staff["unit_head"])
     assert head.get(reverse("assistance:late")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_home_page_shows_the_agents_visits_and_the_late_count(staff):
+    a = _declared(staff, days_ago=30)
+    _step(staff["assistance_specialist"], a, "schedule_visit", on=TODAY - dt.timedelta(days=29), visit_on=TODAY,
+          agent_id=staff["social_agent"].pk)
+    agent, head = Client(), Client()
+    sign_in(agent, staff["social_agent"])
+    sign_in(head, staff["unit_head"])
+    body = agent.get("/").content.decode()
+    assert f'href="/assistance/{a.pk}/"' in body and "My home visits" in body
+    assert "1 application is late" in head.get("/").content.decode()
