@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sakme.common.languages import in_language
 from sakme.common.models import Versioned
@@ -71,15 +72,16 @@ class BenefitRules(models.Model):
 
 
 class State(models.TextChoices):
-    DECLARED = "declared", _("declared")
-    VISIT_SCHEDULED = "visit_scheduled", _("home visit scheduled")
-    VISITED = "visited", _("visited")
-    SCORED = "scored", _("scored")
-    ELIGIBLE = "eligible", _("eligible")
-    REFUSED = "refused", _("refused")
-    PAID = "paid", _("first payment made")
-    APPEALED = "appealed", _("under appeal")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    # "application state": the words are the case's too, with other meanings ("withdrawn" from the programme).
+    DECLARED = "declared", pgettext_lazy("application state", "declared")
+    VISIT_SCHEDULED = "visit_scheduled", pgettext_lazy("application state", "home visit scheduled")
+    VISITED = "visited", pgettext_lazy("application state", "visited")
+    SCORED = "scored", pgettext_lazy("application state", "scored")
+    ELIGIBLE = "eligible", pgettext_lazy("application state", "eligible")
+    REFUSED = "refused", pgettext_lazy("application state", "refused")
+    PAID = "paid", pgettext_lazy("application state", "first payment made")
+    APPEALED = "appealed", pgettext_lazy("application state", "under appeal")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application state", "withdrawn")
 
 
 class Channel(models.TextChoices):
