@@ -26,12 +26,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from sakme.employment.services import occupations_load
     from sakme.geo.services import territory_load
     from sakme.indicators.services import definitions_load
+    from sakme.surveys.services import surveys_load
 
     with django_db_blocker.unblock():
         territory_load(actor=SYSTEM)
         occupations_load(actor=SYSTEM)
         definitions_load(actor=SYSTEM)
         rules_load(actor=SYSTEM)
+        surveys_load(actor=SYSTEM)
 
 
 @pytest.fixture
@@ -44,6 +46,7 @@ def territory(db):
     from sakme.geo.services import territory_load
     from sakme.indicators.services import definitions_load
     from sakme.registry.services import source_systems_load
+    from sakme.surveys.services import surveys_load
 
     if not TerritorialUnit.objects.exists():
         territory_load(actor=SYSTEM)
@@ -51,6 +54,7 @@ def territory(db):
         source_systems_load(actor=SYSTEM)
         definitions_load(actor=SYSTEM)
         rules_load(actor=SYSTEM)
+        surveys_load(actor=SYSTEM)
 
 
 @pytest.fixture

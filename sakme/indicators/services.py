@@ -26,6 +26,7 @@ from sakme.indicators import engine
 from sakme.indicators.measures import MEASURES, Context, Span
 from sakme.indicators.models import Definition, Run, Value
 from sakme.registry.services import source_systems_load
+from sakme.surveys.services import surveys_load
 
 DEFINITIONS_FILE = Path(__file__).parent / "data" / "definitions.json"
 FIRST_YEAR = 2000
@@ -58,10 +59,11 @@ def definitions_load(*, actor: Actor, path: Path = DEFINITIONS_FILE) -> int:
 
 def reference_load(*, actor: Actor) -> dict[str, int]:
     """All the reference data sakme ships: territory and the programme's activities, source systems, occupations,
-    indicator definitions, the social-assistance rules."""
+    indicator definitions, the social-assistance rules, the satisfaction surveys' questions."""
     return {**territory_load(actor=actor), "source_systems": source_systems_load(actor=actor),
             "occupations": occupations_load(actor=actor), "indicators": definitions_load(actor=actor),
-            **{f"assistance_{k}": v for k, v in rules_load(actor=actor).items()}}
+            **{f"assistance_{k}": v for k, v in rules_load(actor=actor).items()},
+            "surveys": surveys_load(actor=actor)}
 
 
 def first_year() -> int:

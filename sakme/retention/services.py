@@ -14,6 +14,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from sakme.accounts.actors import SYSTEM, Actor
+from sakme.assistance.models import Step
 from sakme.audit import services as audit
 from sakme.audit.models import AccessEvent, AuditEvent
 from sakme.casework.models import (
@@ -29,6 +30,7 @@ from sakme.employment.models import JobSeeker, WorkHistoryEntry
 from sakme.exports.services import exports_expire
 from sakme.registry.models import EmergencyAccess, ImportBatch, ImportProblem, Person, SourceRecord
 from sakme.retention.policy import retention_days
+from sakme.surveys.models import Response
 
 CHUNK = 5000
 # What staff wrote about a person, in free text: blanked with the person (the records, dates and outcomes stay).
@@ -41,6 +43,10 @@ FREE_TEXT: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
     (CoachingContact, "pathway__case__job_seeker__person_id", ("notes",)),
     (JobSeeker, "person_id", ("skills", "accommodations")),
     (WorkHistoryEntry, "job_seeker__person_id", ("job_title", "employer_name")),
+    (Step, "application__applicant_id", ("note",)),
+    (Response, "counselling_session__case__job_seeker__person_id", ("comment",)),
+    (Response, "placement__case__job_seeker__person_id", ("comment",)),
+    (Response, "application__applicant_id", ("comment",)),
 )
 KEPT_SOURCE = "ssa"  # the social-assistance registry keeps its own records by law: its persons are never anonymised
 
