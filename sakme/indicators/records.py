@@ -35,6 +35,7 @@ from sakme.indicators.measures.assistance import applications_on_clock
 from sakme.indicators.models import Definition
 from sakme.registry.models import EnrolmentStatus, Person
 from sakme.registry.personal_numbers import pseudonym
+from sakme.surveys.models import Response
 
 PER_PAGE = 100
 
@@ -167,6 +168,15 @@ LISTINGS: dict[str, Listing] = {
         columns=lambda: [_("Applicant"), _("Unit"), _("Started"), _("Stopped"), _("Working days"),
                          _("Past the service level")],
         rows=_application_rows, cells=_application_cells, person=lambda row: row.applicant_id),
+    # Survey answers: the answer only (the day, the unit, the rating), never who gave it.
+    "satisfaction": Listing(
+        columns=lambda: [_("Answered on"), _("Unit"), _("Service"), _("Rating")],
+        rows=lambda period, within, params: Response.objects.filter(
+            within("unit_id"), answered_on__range=(period.first, period.last),
+            **({"service": params["service"]} if params.get("service") else {}))
+        .select_related("unit").order_by("answered_on", "pk"),
+        cells=lambda r, name, params: [r.answered_on, r.unit.code, r.get_service_display(),
+                                       r.answers.get(params.get("question", "overall"), "")]),
     "caseload_per_counsellor": Listing(
         columns=lambda: [_("Person"), _("Unit"), _("Counsellor"), _("Opened on"), _("State")],
         rows=lambda period, within, params: Case.objects.filter(
