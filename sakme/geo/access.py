@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -64,14 +64,15 @@ def unit_scope_for_user(user: Any) -> UnitScope:
         scope = UnitScope(True, frozenset())
     else:
         posts = StaffPost.objects.filter(user=user)
-        ids = set(
-            TerritorialUnit.objects.filter(
-                Q(pk__in=posts.filter(unit__isnull=False).values("unit_id"))
-                | Q(region_id__in=posts.filter(region__isnull=False).values("region_id"))
-            ).values_list("pk", flat=True)
-        )
-        places = set(posts.filter(municipality__isnull=False).values_list("municipality_id", flat=True))
-        scope = UnitScope(False, frozenset(ids), frozenset(places))
+        units = TerritorialUnit.objects.filter(
+            Q(pk__in=posts.filter(unit__isnull=False).values("unit_id"))
+            | Q(region_id__in=posts.filter(region__isnull=False).values("region_id"))
+        ).order_by().values_list("pk", Value("unit"))
+        places = (posts.filter(municipality__isnull=False).order_by()
+                  .values_list("municipality_id", Value("municipality")))
+        found = list(units.union(places, all=True))  # one query for both
+        scope = UnitScope(False, frozenset(pk for pk, kind in found if kind == "unit"),
+                          frozenset(pk for pk, kind in found if kind == "municipality"))
     user._unit_scope = scope
     return scope
 

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from sakme.accounts.models import User
@@ -73,10 +73,11 @@ def activity_years(*, also: int) -> list[int]:
 
 
 def staff_choices(*, also: Iterable[int] = ()) -> list[tuple[str, list[tuple[int, str]]]]:
-    """Staff who may attend a training (active users with a post), grouped by the unit (or region) of their first
-    post, region by region, in the active language (one query); `also` adds users recorded before who hold no post
-    now (one more)."""
-    posts = sorted(StaffPost.objects.filter(user__is_active=True).select_related("user", "unit__region", "region"),
+    """Staff who may attend a training (active users with a post in a unit or region: the agency's staff, not the
+    municipalities'), grouped by the unit (or region) of their first post, region by region, in the active language
+    (one query); `also` adds users recorded before who hold no post now (one more)."""
+    agency = StaffPost.objects.filter(Q(unit__isnull=False) | Q(region__isnull=False), user__is_active=True)
+    posts = sorted(agency.select_related("user", "unit__region", "region"),
                    key=lambda p: (_region_code(p), p.unit.code if p.unit else "", p.user.last_name,
                                   p.user.first_name, p.pk))
     groups: dict[str, list[tuple[int, str]]] = {}

@@ -28,6 +28,7 @@ from sakme.casework.models import (
 )
 from sakme.employment.models import JobSeeker, WorkHistoryEntry
 from sakme.exports.services import exports_expire
+from sakme.outreach.models import ContactAttempt
 from sakme.registry.models import EmergencyAccess, ImportBatch, ImportProblem, Person, SourceRecord
 from sakme.retention.policy import retention_days
 from sakme.surveys.models import Response
@@ -44,6 +45,7 @@ FREE_TEXT: tuple[tuple[type[Model], str, tuple[str, ...]], ...] = (
     (JobSeeker, "person_id", ("skills", "accommodations")),
     (WorkHistoryEntry, "job_seeker__person_id", ("job_title", "employer_name")),
     (Step, "application__applicant_id", ("note",)),
+    (ContactAttempt, "entry__person_id", ("note",)),
     (Response, "counselling_session__case__job_seeker__person_id", ("comment",)),
     (Response, "placement__case__job_seeker__person_id", ("comment",)),
     (Response, "application__applicant_id", ("comment",)),

@@ -164,5 +164,5 @@ def test_the_administrator_role_opens_no_personal_data(staff):
     assert not role_reads_personal_data(Role.ADMINISTRATOR)
     assert {c for c in Capability if staff["administrator"].can(c)} == {
         Capability.GEO_VIEW, Capability.ADMIN_SITE, Capability.ROLLOUT_VIEW, Capability.INDICATOR_VIEW,
-        Capability.ACTIVITY_RECORD}
+        Capability.ACTIVITY_RECORD, Capability.FORMULA_VIEW}
     assert role_reads_personal_data(Role.DATA_STEWARD) and role_reads_personal_data(Role.COUNSELLOR)

@@ -14,10 +14,10 @@ from sakme.api.errors import ERRORS
 from sakme.api.schemas.indicators import (
     ComputeIn,
     DefinitionOut,
+    IndicatorRunOut,
     RecordsOut,
     ReportIn,
     ReportOut,
-    RunOut,
     ValuesOut,
 )
 from sakme.common.errors import NotFound
@@ -102,14 +102,14 @@ def indicator_records(request: AuthedRequest, code: str, filters: Query[RecordsQ
                      for row in found.rows], "total": found.total, "page": found.page, "pages": found.pages}
 
 
-@router.get("/indicators-runs", response={200: list[RunOut], **ERRORS})
+@router.get("/indicators-runs", response={200: list[IndicatorRunOut], **ERRORS})
 def indicator_run_list(request: AuthedRequest) -> Any:
     """The computations kept, the newest first."""
     require(request.user, Capability.INDICATOR_VIEW)
     return [_run_out(r) for r in Run.objects.all()[:50]]
 
 
-@router.post("/indicators-runs", response={200: RunOut, **ERRORS})
+@router.post("/indicators-runs", response={200: IndicatorRunOut, **ERRORS})
 def indicator_run_create(request: AuthedRequest, body: ComputeIn) -> Any:
     """Compute every indicator (for one year, or every year since the baseline) as a new snapshot."""
     return _run_out(services.indicators_compute(actor=request.user, year_from=body.year, year_to=body.year))

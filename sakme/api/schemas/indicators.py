@@ -26,7 +26,7 @@ class DefinitionOut(Schema):
     parameters: dict[str, Any]
 
 
-class RunOut(Schema):
+class IndicatorRunOut(Schema):
     id: int
     year_from: int
     year_to: int
@@ -52,7 +52,7 @@ class ValueOut(Schema):
 
 class ValuesOut(Schema):
     indicator: str
-    run: RunOut
+    run: IndicatorRunOut
     values: list[ValueOut]
 
 

@@ -190,7 +190,9 @@ def test_an_order_with_its_manuals(staff):
 def test_staff_to_choose_from_are_grouped_by_unit(staff):
     groups = dict(staff_choices())
     unit = next(label for label in groups if "TB-1" in label)
-    assert {name for _, name in groups[unit]} == {"counsellor", "employer_relations", "unit_head"}
+    assert {name for _, name in groups[unit]} == {"counsellor", "employer_relations", "unit_head",
+                                                  "assistance_specialist", "social_agent"}
+    assert "municipal_social_worker" not in {name for people in groups.values() for _, name in people}
     assert staff["analyst"].pk not in {pk for people in groups.values() for pk, _ in people}  # no post
     assert staff["analyst"].pk in {pk for _, people in staff_choices(also=[staff["analyst"].pk]) for pk, _ in people}
 

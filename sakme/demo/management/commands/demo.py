@@ -21,6 +21,7 @@ from sakme.demo.casework import demo_cases_load
 from sakme.demo.emergency import USERNAME as EMERGENCY_USER
 from sakme.demo.emergency import demo_emergency_access_load
 from sakme.demo.generator import generate
+from sakme.demo.outreach import demo_outreach_load
 from sakme.demo.staff import demo_group_sessions_load, demo_staff_load
 from sakme.demo.surveys import demo_surveys_load
 from sakme.demo.training import demo_training_load
@@ -78,6 +79,8 @@ class Command(BaseCommand):
             self.stdout.write(f"group sessions: {sessions}")
         if applications := demo_applications_load(seed=options["seed"]):
             self.stdout.write(f"social-assistance applications of the demo unit: {applications}")
+        if reached := demo_outreach_load(seed=options["seed"]):
+            self.stdout.write(f"outreach campaign of the demo unit: {reached} persons")
         if surveys := demo_surveys_load(seed=options["seed"]):  # after the events they are about
             self.stdout.write(f"satisfaction surveys typed in: {surveys}")
         if demo_emergency_access_load(credentials["counsellor"]):
