@@ -12,9 +12,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from sakme.accounts.actors import SYSTEM
 from sakme.accounts.roles import Capability, Role, role_can
-from sakme.outreach.services import campaign_take
+from sakme.outreach.models import Campaign, CampaignEntry
 from sakme.registry.models import Enrolment, Household, Membership, SourceSystem
 from sakme.tests.factories import person as person_of
 from tests.matrix_rules import DAY, _page_write, allowed
@@ -68,8 +67,11 @@ def objects(person: Any, household: Any) -> dict[str, int]:
                                     municipality=unit.municipality)
     Membership.objects.create(household=home, person=member, relation="head")
     Enrolment.objects.create(household=home, rating_score=20_000, assessment_date=DAY, status="active")
-    campaign = campaign_take(actor=SYSTEM, unit_id=unit.pk, name=f"Matrix {unit.code}")
-    return {"campaign": campaign.pk, "entry": campaign.entries.get(person=member).pk, "outreach_unit": unit.pk}
+    # Written directly (taking a campaign is tested in sakme/outreach): the matrix makes these for every test.
+    campaign = Campaign.objects.create(unit=unit, name=f"Matrix {unit.code}", taken_on=DAY, size=1)
+    entry = CampaignEntry.objects.create(campaign=campaign, person=member, household=home, rank=1, score=20_000,
+                                         children=0, members=1, since=DAY)
+    return {"campaign": campaign.pk, "entry": entry.pk, "outreach_unit": unit.pk}
 
 
 def url(name: str, kind: str, target: dict[str, Any]) -> str:

@@ -11,10 +11,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from sakme.accounts.actors import SYSTEM
 from sakme.accounts.roles import Role
 from sakme.casework.models import Case, CounsellingSession
-from sakme.surveys.services import surveys_load
 from tests.matrix_rules import allowed
 
 RECORDERS = {Role.COUNSELLOR, Role.UNIT_HEAD, Role.ASSISTANCE_SPECIALIST}
@@ -41,8 +39,7 @@ SCOPED_KINDS: tuple[str, ...] = ("survey_session", "survey_response")  # also tr
 
 
 def objects(person: Any, household: Any) -> dict[str, int]:
-    """A counselling session held on the person's case (the questionnaires loaded, as the reference data are)."""
-    surveys_load(actor=SYSTEM)
+    """A counselling session held on the person's case (the questionnaires are in, as reference data)."""
     case = Case.objects.get(job_seeker__person=person)
     session = CounsellingSession.objects.create(case=case, held_on=dt.date(2025, 1, 8))
     return {"survey_session": session.pk}

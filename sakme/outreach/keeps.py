@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sakme.assistance.models import BenefitRules
-from sakme.assistance.rules import benefit_for, benefit_rules_on, keeps_status_until
+from sakme.assistance.rules import benefit_for, keeps_status_until
 
 LANGUAGES = ("en", "ka")
 
@@ -68,11 +68,6 @@ class Keeps:
 def gel_text(amount: Decimal) -> str:
     """An amount as people say it: whole lari without decimals."""
     return f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"
-
-
-def rules_on(day: dt.date) -> BenefitRules | None:
-    """The benefit rules in force on `day` (one query; read once for a whole list)."""
-    return benefit_rules_on(day)
 
 
 def keeps_for(rules: BenefitRules | None, *, score: int, members: int, children: int, on: dt.date) -> Keeps:

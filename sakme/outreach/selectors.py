@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sakme.accounts.actors import Actor
+from sakme.assistance.rules import benefit_rules_on
 from sakme.audit.models import AccessKind
 from sakme.outreach.access import (
     Place,
@@ -35,7 +36,7 @@ from sakme.outreach.access import (
     place_for_user,
     referrals_for_user,
 )
-from sakme.outreach.keeps import Keeps, keeps_for, rules_on
+from sakme.outreach.keeps import Keeps, keeps_for
 from sakme.outreach.models import Campaign, CampaignEntry, ContactAttempt, Referral
 from sakme.outreach.outcomes import (
     credited,
@@ -141,7 +142,7 @@ def outreach_list_for_user(user: Actor, *, unit_code: str = "", municipality_cod
         page = max(1, -(-total // PAGE_SIZE))
         found = list(listed[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]) if total else []
     offset = (page - 1) * PAGE_SIZE
-    rules = rules_on(as_of)
+    rules = benefit_rules_on(as_of)
     rows = [OutreachRow(rank=offset + i, person=p, household=p.membership.household, score=p.score,  # type: ignore[attr-defined]
                         children=p.children, members=p.members, since=p.since,  # type: ignore[attr-defined]
                         age=age_on(p.birth_date, as_of) if p.birth_date else 0,
@@ -217,7 +218,7 @@ def campaign_page(user: Actor, campaign: Campaign, *, page: int = 1, context: st
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
     offset = (page - 1) * PAGE_SIZE
     shown = list(entries.select_related("person", "household").order_by("rank")[offset:offset + PAGE_SIZE])
-    rules = rules_on(today)
+    rules = benefit_rules_on(today)
     rows = {e.pk: EntryRow(e, keeps_for(rules, score=e.score, members=e.members, children=e.children, on=today))
             for e in shown}
     for contact in ContactAttempt.objects.filter(entry_id__in=rows).select_related("by").order_by("on", "pk"):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sakme.accounts.actors import Actor, acting_user
 from sakme.accounts.roles import Capability
+from sakme.assistance.rules import benefit_rules_on
 from sakme.audit import services as audit
 from sakme.audit.models import AccessKind
 from sakme.common.errors import DomainError, NotFound
@@ -29,7 +30,7 @@ from sakme.outreach.access import (
     outreach_households_for_user,
     persons_listed,
 )
-from sakme.outreach.keeps import keeps_for, rules_on
+from sakme.outreach.keeps import keeps_for
 from sakme.outreach.models import (
     Campaign,
     CampaignEntry,
@@ -167,7 +168,7 @@ def campaign_export(*, actor: Actor, campaign_id: int) -> FieldSheet:
     logged: an audit event with the row count and an access event for every person in it."""
     campaign = campaign_get_for_user(actor, campaign_id, capability=Capability.OUTREACH_CAMPAIGN)
     today = timezone.localdate()
-    rules = rules_on(today)
+    rules = benefit_rules_on(today)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(_columns())
