@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -46,6 +47,16 @@ def variable_label(variable: dict[str, Any]) -> str:
     return in_language(variable["label_ka"], variable["label_en"])
 
 
+def number_text(value: str) -> str:
+    """A stored number as people read it: whole numbers without decimals (and no "-0"), others to the cent."""
+    if not value:
+        return value
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return str(int(number))
+    return str(number.quantize(Decimal("0.01")))
+
+
 def explanation(score: Score) -> list[Line]:
     """The score's computation line by line, in the reader's language (from the lines stored with it)."""
     variables = {v["code"]: v for v in score.formula.variables}
@@ -53,21 +64,22 @@ def explanation(score: Score) -> list[Line]:
     for line in score.lines:
         kind = line["line"]
         if kind == "intercept":
-            shown.append(Line(_("Points before any answer"), "", "", line["points"], kind))
+            shown.append(Line(_("Points before any answer"), "", "", number_text(line["points"]), kind))
         elif kind == "variable":
             variable = variables[line["code"]]
             answer = _answer_text(variable, line["value"])
             if line.get("capped_at") is not None:
                 answer = _("%(answer)s (counted as %(cap)s)") % {"answer": answer, "cap": line["capped_at"]}
-            shown.append(Line(variable_label(variable), answer, line["weight"], line["points"], kind))
+            shown.append(Line(variable_label(variable), answer, number_text(line["weight"]),
+                              number_text(line["points"]), kind))
         elif kind == "subtotal":
-            shown.append(Line(_("Sum of the points"), "", "", line["points"], kind))
+            shown.append(Line(_("Sum of the points"), "", "", number_text(line["points"]), kind))
         elif kind == "region":
             shown.append(Line(_("× the coefficient of region %(r)s") % {"r": line["region"]}, "",
-                              line["coefficient"], line["points"], kind))
+                              line["coefficient"], number_text(line["points"]), kind))
         else:
             label = _("Rating score (not below 0)") if line.get("floored") else _("Rating score")
-            shown.append(Line(label, "", "", line["points"], kind))
+            shown.append(Line(label, "", "", number_text(line["points"]), kind))
     return shown
 
 
