@@ -43,7 +43,10 @@ def _scored_rows(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
 
 def pairs_write(con: duckdb.DuckDBPyConnection, *, model_id: int, run_id: int, scope_model_ids: Sequence[int],
                 record_ids: Sequence[int] | None = None) -> dict[str, int]:
-    """Make the undecided pairs of the scope (or of `record_ids`) the scored ones; keep decisions.
+    """Make the undecided pairs of the scope (or of `record_ids`, within the scope) the scored ones; keep decisions.
+
+    The scope is its models (`scope_model_ids`, the versions of one model): pairs another model scored (a
+    deduplication of one source beside a linkage of two) are never this pass's to remove.
 
     Only what changed is written: a pair scored as before keeps its row (and the run that last changed it).
     A pair a steward decided keeps its decision and status, and takes the new model's probability and
@@ -57,11 +60,11 @@ def pairs_write(con: duckdb.DuckDBPyConnection, *, model_id: int, run_id: int, s
                        f"precision, PRIMARY KEY (record_a, record_b))")
         bulk_insert(cursor, STAGE, ("record_a", "record_b", "probability", "match_weight", "comparisons", "status",
                                     "value"), _scored_rows(con))
-        gone = (f"decision = '' AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.record_a = "
+        ids = ", ".join(str(int(i)) for i in scope_model_ids) or "0"
+        gone = (f"model_id IN ({ids}) AND decision = '' AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.record_a = "
                 f"linkage_candidatepair.record_a_id AND s.record_b = linkage_candidatepair.record_b_id)")
         if record_ids is None:
-            ids = ", ".join(str(int(i)) for i in scope_model_ids) or "0"
-            cursor.execute(f"DELETE FROM linkage_candidatepair WHERE model_id IN ({ids}) AND {gone}")
+            cursor.execute(f"DELETE FROM linkage_candidatepair WHERE {gone}")
         else:
             for start in range(0, len(record_ids), 5000):
                 part = ", ".join(str(int(i)) for i in record_ids[start:start + 5000])

@@ -233,8 +233,8 @@ def _batch_against(run: LinkRun, model: LinkageModel, *, clustering: Callable[[]
                 clustering()
                 with transaction.atomic():
                     store.lock()
-                    counts = store.pairs_write(con, model_id=model.pk, run_id=run.pk, scope_model_ids=[model.pk],
-                                               record_ids=new_ids)
+                    counts = store.pairs_write(con, model_id=model.pk, run_id=run.pk,
+                                               scope_model_ids=_scope_models(model.scope), record_ids=new_ids)
                     run.counts["clusters_rebuilt"] += store.clusters_rebuild_around(touched)
                 for key in ("auto_accepted", "review"):
                     run.counts[key] = run.counts.get(key, 0) + counts.get(key, 0)
