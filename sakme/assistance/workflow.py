@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from sakme.accounts.roles import Capability
 from sakme.assistance.models import Application, RefusalReason, ServiceLevel, State
 from sakme.common.errors import DomainError
+from sakme.common.workdays import working_days_by_clock
 
 OPEN_STATES = frozenset({State.DECLARED, State.VISIT_SCHEDULED, State.VISITED, State.SCORED, State.ELIGIBLE,
                          State.APPEALED})
@@ -132,8 +133,7 @@ CLOCKS: dict[State, Clock] = {
 
 def deadlines() -> dict[str, int]:
     """Working days per clock: the deployment's ServiceLevel rows over the defaults."""
-    configured = dict(ServiceLevel.objects.values_list("clock", "working_days"))
-    return {str(clock): configured.get(clock, days) for clock, days in DEFAULT_WORKING_DAYS.items()}
+    return working_days_by_clock(ServiceLevel, DEFAULT_WORKING_DAYS)
 
 
 # The delays the indicators measure on applications: the fields the clock runs between, and the service levels it

@@ -6,6 +6,7 @@ Deadlines are data (`ServiceLevel`); these are the defaults when a deployment ha
 from __future__ import annotations
 
 from sakme.casework.models import ServiceLevel
+from sakme.common.workdays import working_days_by_clock
 
 DEFAULT_WORKING_DAYS = {
     ServiceLevel.Clock.FIRST_SESSION: 5,
@@ -17,5 +18,4 @@ DEFAULT_WORKING_DAYS = {
 
 def deadlines() -> dict[str, int]:
     """Working days per clock: the deployment's ServiceLevel rows over the defaults."""
-    configured = dict(ServiceLevel.objects.values_list("clock", "working_days"))
-    return {str(clock): configured.get(clock, days) for clock, days in DEFAULT_WORKING_DAYS.items()}
+    return working_days_by_clock(ServiceLevel, DEFAULT_WORKING_DAYS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 
 def add_working_days(day: dt.date, days: int) -> dt.date:
@@ -22,3 +24,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def working_days_by_clock(levels: Any, defaults: Mapping[Any, int]) -> dict[str, int]:
+    """Working days per clock: a deployment's service-level rows (`levels`, a model with `clock` and
+    `working_days`) over the defaults."""
+    configured = dict(levels.objects.values_list("clock", "working_days"))
+    return {str(clock): configured.get(clock, days) for clock, days in defaults.items()}
