@@ -274,6 +274,10 @@ class ImportProblem(models.Model):
     severity = models.CharField(max_length=8, choices=Severity.choices, default=Severity.ERROR)
     message = models.CharField(_("problem"), max_length=300)
     expected = models.CharField(_("what would be right"), max_length=300, blank=True)
+    # The problem as a stable code with its parameters, translated when shown (message/expected are the
+    # English text at import time, kept for problems stored before codes).
+    code = models.CharField(max_length=60, blank=True)
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import problem")
