@@ -16,6 +16,7 @@ from django.db import connection
 
 from sakme.linkage.conf import work_dir
 from sakme.linkage.numbers import numbers_open, numbers_seal
+from sakme.linkage.preparation import VERSION
 
 
 def _database() -> str:
@@ -35,7 +36,7 @@ def cache_load(con: duckdb.DuckDBPyConnection, scope: str, table: str) -> set[in
     if not (data.is_file() and meta.is_file()):
         return None
     held = json.loads(meta.read_text())
-    if held.get("database") != _database():
+    if held.get("database") != _database() or held.get("preparation") != VERSION:
         return None
     batches = {int(b) for b in held["batches"]}
     con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_parquet(?)", [str(data)])
@@ -53,7 +54,7 @@ def cache_save(con: duckdb.DuckDBPyConnection, scope: str, table: str, batches: 
     con.execute(f"COPY cache_out TO '{partial}' (FORMAT PARQUET)")
     con.execute("DROP TABLE cache_out")
     partial.replace(data)
-    meta.write_text(json.dumps({"database": _database(), "batches": sorted(batches)}))
+    meta.write_text(json.dumps({"database": _database(), "preparation": VERSION, "batches": sorted(batches)}))
 
 
 def cache_drop(scope: str) -> None:

@@ -25,8 +25,11 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # The columns Splink sees (besides unique_id and source_dataset).
 SPLINK_COLUMNS = (
     "personal_number", "given_name", "family_name", "given_key", "family_key", "birth_date", "birth_text",
-    "birth_year", "birth_month", "birth_day", "sex", "municipality_id", "address", "phone",
+    "birth_year", "birth_month", "birth_day", "sex", "municipality_id", "address", "address_tokens",
+    "address_number", "address_word", "phone",
 )  # fmt: skip
+# Bumped whenever the prepared columns change: prepared records cached by an older version are read again.
+VERSION = 2
 
 
 def latin_name(text: str) -> str:
@@ -52,7 +55,12 @@ def _lookup(con: duckdb.DuckDBPyConnection, name: str, values_sql: str, *functio
 
 
 def prepare(con: duckdb.DuckDBPyConnection, *, raw: str, out: str = PREPARED) -> int:
-    """Turn the raw source records of `raw` into the comparison table `out`; returns its row count."""
+    """Turn the raw source records of `raw` into the comparison table `out`; returns its row count.
+
+    The address also comes apart into its tokens (compared as sets, so a moved or missing word costs one token,
+    not the whole string), its house number (the first number) and its first word of three letters or more (the
+    street, or the district in Tbilisi): the keys of the address blocking rule.
+    """
     _lookup(con, "name_forms",
             f"SELECT DISTINCT n FROM (SELECT given_name AS n FROM {raw} UNION ALL SELECT family_name FROM {raw}) "
             f"WHERE n IS NOT NULL AND n <> ''", latin_name, fold)
@@ -74,6 +82,10 @@ def prepare(con: duckdb.DuckDBPyConnection, *, raw: str, out: str = PREPARED) ->
             NULLIF(r.sex, '') AS sex,
             r.municipality_id,
             a.f1 AS address,
+            CASE WHEN a.f1 IS NOT NULL THEN list_distinct(str_split(a.f1, ' ')) END AS address_tokens,
+            NULLIF(regexp_extract(a.f1, '(^| )([0-9]+)( |$)', 2), '') AS address_number,
+            list_filter(str_split(a.f1, ' '), lambda t: length(t) >= 3 AND NOT regexp_full_match(t, '[0-9]+'))[1]
+                AS address_word,
             CASE WHEN length(regexp_replace(coalesce(r.phone, ''), '[^0-9]', '', 'g')) >= 9
                  THEN right(regexp_replace(r.phone, '[^0-9]', '', 'g'), 9) END AS phone
         FROM {raw} r

@@ -8,9 +8,11 @@ competing links goes to review instead. Pairs between the thresholds go to revie
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import duckdb
+import numpy as np
 from django.utils.translation import gettext as _
 from splink import Linker
 
@@ -31,7 +33,7 @@ def with_current_rules(model: dict[str, Any], link: bool, dialect: str) -> dict[
     m, u, term frequencies and the prior are the model's. A model trained on one engine runs on the other: its
     levels' SQL is written anew for the engine from the specification, level by level.
     """
-    current = specification.settings_for("link_only" if link else "dedupe_only").create_settings_dict(dialect)
+    current = specification.settings_for("link_only" if link else "dedupe_only", dialect).create_settings_dict(dialect)
     model = {**model, "blocking_rules_to_generate_predictions": current["blocking_rules_to_generate_predictions"]}
     if model.get("sql_dialect", dialect) == dialect:
         return model
@@ -57,6 +59,47 @@ def score(backend: Backend, inputs: Inputs, model: dict[str, Any], *, lower: flo
     backend.to_duckdb(predictions, PREDICTIONS)
     predictions.drop_table_from_database_and_remove_from_cache()
     return linker
+
+
+# A model just trained scores with a review threshold this many times lower, so that the pairs a better prior
+# lifts above it are there to be lifted; refine_prior then drops what stays below the real threshold.
+PRIOR_HEADROOM = 100
+PRIOR_ROUNDS = 200
+
+
+def _logit2(p: float) -> float:
+    return math.log2(p / (1 - p))
+
+
+def refine_prior(con: duckdb.DuckDBPyConnection, *, prior: float, pairs: float, lower: float) -> float:
+    """The match prior that the scored pairs themselves imply, and PREDICTIONS re-weighted by it.
+
+    The prior from deterministic rules counts only the matches exact on names and birth date, and guesses how
+    many it missed; on noisy sources it misses most, and every probability comes out too low. With m and u
+    fixed, the prior that explains the scores best is the fixed point of λ = Σ P(match | pair, λ) / (all pairs):
+    the expectation-maximisation step for λ alone, over the blocked pairs (a pair no rule blocks counts as a
+    non-match). Each pair's Bayes factor stays; its weight moves by the change of the prior's log-odds.
+    """
+    weights = np.array([row[0] for row in con.execute(f"SELECT match_weight FROM {PREDICTIONS}").fetchall()],
+                       dtype=np.float64)
+    if not len(weights) or pairs <= 0:
+        return prior
+    factors = weights - _logit2(prior)
+    refined = prior
+    for _round in range(PRIOR_ROUNDS):
+        logit = np.clip(factors + _logit2(refined), -60, 60)
+        estimate = float(np.sum(1.0 / (1.0 + np.exp2(-logit))) / pairs)
+        estimate = min(0.5, max(estimate, 1e-12))
+        if abs(estimate - refined) <= 1e-4 * refined:
+            refined = estimate
+            break
+        refined = estimate
+    shift = _logit2(refined) - _logit2(prior)
+    con.execute(f"""
+        UPDATE {PREDICTIONS} SET match_weight = match_weight + {shift},
+                                 match_probability = 1 / (1 + pow(2, -(match_weight + {shift})))""")
+    con.execute(f"DELETE FROM {PREDICTIONS} WHERE match_probability < {lower}")
+    return refined
 
 
 def score_new(backend: Backend, existing: Inputs, new: Inputs, model: dict[str, Any], *, lower: float) -> bool:

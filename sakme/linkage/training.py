@@ -19,6 +19,8 @@ from sakme.linkage.blocking import count_rule
 MIN_TRAINING_PAIRS = 50
 # A round of EM needs agreement patterns, not every pair: above this, Splink samples the blocked pairs.
 EM_MAX_PAIRS = 1_000_000
+# Iterations a round of EM may take: the settings' maximum, then fewer when an m underflows (see _em_round).
+EM_ITERATIONS = (20, 8, 3)
 U_SEED = 2026
 # Synthetic or very clean data teaches EM that matches never disagree on, say, sex (m ~ 1e-12, a weight of
 # -37): one typo would then veto a link that everything else supports. No level is given less than this.
@@ -65,7 +67,7 @@ def register_inputs(backend: Backend, table: str, sources: Sequence[str], *, lin
     return inputs
 
 
-def _pair_total(con: duckdb.DuckDBPyConnection, inputs: Inputs, column: str = "") -> float:
+def pair_total(con: duckdb.DuckDBPyConnection, inputs: Inputs, column: str = "") -> float:
     """All pairs of the scope (with `column` known on both sides, if given)."""
     where = f"AND {column} IS NOT NULL" if column else ""
     counts = [int(con.execute(f"SELECT count(*) FROM {inputs.table} WHERE source_dataset = ? {where}",
@@ -101,7 +103,7 @@ def estimate_prior(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> tuple[floa
     Personal number and birth date first; names and birth date when no personal numbers are shared.
     With no deterministic match at all (sources without common people), half a match in all pairs.
     """
-    total = _pair_total(con, inputs)
+    total = pair_total(con, inputs)
     if total == 0:
         return 1e-6, {"deterministic_matches": 0, "pairs": 0, "rule": ""}
     for rules in (specification.DETERMINISTIC_RULES, specification.FALLBACK_DETERMINISTIC_RULES):
@@ -182,7 +184,7 @@ def exact_u(con: duckdb.DuckDBPyConnection, inputs: Inputs, model: dict[str, Any
     shares: dict[str, float] = {}
     for _comparison, _label, column, _above in EXACT_LEVELS:
         if column not in shares:
-            known = _pair_total(con, inputs, column)
+            known = pair_total(con, inputs, column)
             shares[column] = _agreeing(con, inputs, column) / known if known else 0.0
     for comparison in model["comparisons"]:
         name = comparison["output_column_name"]
@@ -212,16 +214,48 @@ def guard(model: dict[str, Any], *, u_pairs: int) -> dict[str, Any]:
     return model
 
 
+def _em_round(linker: Linker, inputs: Inputs, rule: specification.Rule, pairs: int) -> tuple[Linker, dict[str, Any]]:
+    """One round of expectation maximisation, with fewer iterations if a level's m underflows.
+
+    On sources with hardly any true pairs among the blocked ones (a registry deduplicated against itself), EM
+    drives the m of a level that matches never reach towards zero until Splink refuses it (below 1e-300). The
+    round is then run again from the model before it with fewer iterations; if even three underflow, the round is
+    left out and said so in the training summary (its comparisons keep what other rounds estimate, or M_FLOOR).
+    """
+    for iterations in EM_ITERATIONS:
+        if iterations != EM_ITERATIONS[0]:
+            model = linker.misc.save_model_to_json()
+            linker = Linker(inputs.frames, {**model, "max_iterations": iterations}, log_level=SPLINK_LOG_LEVEL)
+        try:
+            session = linker.training.estimate_parameters_using_expectation_maximisation(
+                rule.splink(), estimate_without_term_frequencies=True,
+                max_pairs=EM_MAX_PAIRS if pairs > EM_MAX_PAIRS else None)
+        except ValueError as exc:
+            if "below the minimum" not in str(exc):
+                raise
+            continue
+        done = {"iterations": len(session._core_model_settings_history) - 1}
+        if iterations != EM_ITERATIONS[0]:  # the next round may take the full number again
+            done["iterations_allowed"] = iterations
+            model = {**linker.misc.save_model_to_json(), "max_iterations": EM_ITERATIONS[0]}
+            linker = Linker(inputs.frames, model, log_level=SPLINK_LOG_LEVEL)
+        return linker, done
+    return linker, {"skipped": True, "reason": "m underflow"}
+
+
 def train(backend: Backend, inputs: Inputs, *, progress: Any = None) -> tuple[dict[str, Any], float, dict[str, Any]]:
     """Train a model on the prepared records; returns (Splink model JSON, prior, summary of the training)."""
     con = backend.con
     started = time.perf_counter()
     prior, prior_summary = estimate_prior(con, inputs)
-    creator = specification.settings_for(inputs.link_type)
-    creator.probability_two_random_records_match = prior
+    def settings(dialect: str) -> dict[str, Any]:
+        creator = specification.settings_for(inputs.link_type, dialect)
+        creator.probability_two_random_records_match = prior
+        return creator.create_settings_dict(dialect)
+
     # u is estimated in DuckDB, where the prepared records are, whatever engine then runs EM and scoring.
-    local = sampled_u(con, inputs, creator.create_settings_dict("duckdb"), pairs=conf.u_pairs())
-    model = creator.create_settings_dict(backend.dialect)
+    local = sampled_u(con, inputs, settings("duckdb"), pairs=conf.u_pairs())
+    model = settings(backend.dialect)
     for comparison, sampled in zip(model["comparisons"], local["comparisons"], strict=True):
         for level, estimate in zip(comparison["comparison_levels"], sampled["comparison_levels"], strict=True):
             if "u_probability" in estimate:
@@ -239,13 +273,12 @@ def train(backend: Backend, inputs: Inputs, *, progress: Any = None) -> tuple[di
         if pairs < MIN_TRAINING_PAIRS:
             rounds.append({"rule": rule.name, "pairs": pairs, "skipped": True})
             continue
-        estimated |= specification.estimable(rule)
         if progress:
             progress("training", 30 + 10 * len(rounds))
-        session = linker.training.estimate_parameters_using_expectation_maximisation(
-            rule.splink(), estimate_without_term_frequencies=True,
-            max_pairs=EM_MAX_PAIRS if pairs > EM_MAX_PAIRS else None)
-        rounds.append({"rule": rule.name, "pairs": pairs, "iterations": len(session._core_model_settings_history)})
+        linker, done = _em_round(linker, inputs, rule, pairs)
+        rounds.append({"rule": rule.name, "pairs": pairs, **done})
+        if "iterations" in done:
+            estimated |= specification.estimable(rule)
     model = guard(linker.misc.save_model_to_json(), u_pairs=conf.u_pairs())
     model["probability_two_random_records_match"] = prior
     summary = {**prior_summary, "em_rounds": rounds, "u_pairs": conf.u_pairs(),

@@ -79,3 +79,14 @@ def test_the_spark_engine_without_pyspark_is_refused_with_what_to_install(db):
         assert run.status == LinkRun.Status.REFUSED and "sakme[spark]" in run.message
     else:
         pytest.skip("pyspark is installed: test_spark runs the engine")
+
+
+def test_a_registry_deduplicated_against_itself_trains(territory, generated):
+    # The generator's SSA file holds hardly any duplicates: expectation maximisation drives the m of some levels
+    # below what Splink accepts (1e-300). The round runs again with fewer iterations, or is left out, and says so.
+    import_file(generated["ssa"], "ssa")
+    run = services.link_dedupe(actor=SYSTEM, source="ssa")
+    assert run.status == LinkRun.Status.SUCCEEDED, run.message
+    rounds = LinkageModel.objects.get().training["em_rounds"]
+    assert any(r.get("iterations_allowed") or r.get("reason") == "m underflow" for r in rounds), rounds
+    assert any("iterations" in r for r in rounds)
