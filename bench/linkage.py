@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import _common as c
+import _febrl as febrl
 
 SCRIPT = "linkage.py"
 DB_NAME = "bench_linkage"
@@ -202,7 +203,20 @@ def work_batch(folder: str) -> dict[str, Any]:
             "links_after": evaluation["links"]}
 
 
-TASKS = {"load": work_load, "sakme": work_sakme, "plain": work_plain, "batch": work_batch}
+def work_febrl_load() -> dict[str, Any]:
+    """A fresh database for the FEBRL sets: migrated, the territory loaded (each set gets its own source)."""
+    from django.core.management import call_command
+
+    from sakme.accounts.actors import SYSTEM
+    from sakme.geo.services import territory_load
+
+    call_command("migrate", verbosity=0)
+    territory_load(actor=SYSTEM)
+    return {}
+
+
+TASKS = {"load": work_load, "sakme": work_sakme, "plain": work_plain, "batch": work_batch,
+         "febrl_load": work_febrl_load, "febrl": febrl.work_febrl, "febrl_plain": febrl.work_febrl_plain}
 
 
 # ======================================================================================================
@@ -237,12 +251,20 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=c.DEFAULT_SEED)
     parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run (skip the import)")
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--skip-febrl", action="store_true", help="leave out FEBRL 1, 2 and 3")
+    parser.add_argument("--only-febrl", action="store_true", help="FEBRL 1, 2 and 3 only")
     parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                         help="where sakme's run goes (spark: local mode, needs the 'spark' extra)")
     args = parser.parse_args()
 
     info = c.machine(["postgres"])
     c.print_machine(info)
+    results: dict[str, Any] = {"machine": info, "persons": args.persons}
+    if not args.skip_febrl:
+        results["febrl"] = _febrl_all()
+    if args.only_febrl:
+        _write(results, "febrl", args.engine)
+        return
     folder, generated = _files(args.persons, args.seed)
     print(f"files: {folder}" + (f" (generated in {generated:.1f} s)" if generated else " (reused)"))
     name = f"{DB_NAME}_{args.persons}"
@@ -255,7 +277,7 @@ def main() -> None:
         print(f"imported: SSA {load['ssa']['rows']:,} rows in {load['ssa']['seconds']} s, Worknet "
               f"{load['worknet']['rows']:,} rows in {load['worknet']['seconds']} s")
 
-    results: dict[str, Any] = {"machine": info, "persons": args.persons, "load": load}
+    results["load"] = load
     results["sakme"] = ours = c.run_worker(SCRIPT, "sakme", url, folder=str(folder), engine=args.engine)
     jvm = f" (+ Spark's JVM {ours['jvm_peak_rss_mb']} MB)" if ours.get("jvm_peak_rss_mb") else ""
     print(f"sakme on {args.engine}: {ours['seconds']} s, peak RSS {ours['peak_rss_mb']} MB{jvm}, links precision "
@@ -272,9 +294,35 @@ def main() -> None:
         print(f"incremental batch: {batch['rows']:,} new Worknet rows linked in {batch['seconds']} s "
               f"(import {batch['import_seconds']} s), peak RSS {batch['peak_rss_mb']} MB; links after: precision "
               f"{_f(batch['links_after']['precision'])} recall {_f(batch['links_after']['recall'])}")
-    out = c.OUT / f"linkage-{args.persons}-{args.engine}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    _write(results, str(args.persons), args.engine)
+
+
+def _write(results: dict[str, Any], name: str, engine: str) -> None:
+    out = c.OUT / f"linkage-{name}-{engine}-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"results: {out}")
+
+
+def _febrl_all() -> dict[str, Any]:
+    """FEBRL 1, 2 and 3, each imported and deduplicated by sakme, then by plain Splink, in one fresh database."""
+    folder = c.OUT / "febrl"
+    febrl.write_files(folder)
+    url = c.fresh_database("postgres", f"{DB_NAME}_febrl")
+    c.run_worker(SCRIPT, "febrl_load", url)
+    results: dict[str, Any] = {}
+    for number in febrl.SETS:
+        ours = c.run_worker(SCRIPT, "febrl", url, folder=str(folder), number=number)
+        plain = c.run_worker(SCRIPT, "febrl_plain", url, folder=str(folder), number=number)
+        results[f"febrl{number}"] = {"sakme": ours, "plain": plain}
+        print(f"FEBRL {number}: {ours['truth_pairs_imported']:,} of {ours['truth_pairs']:,} true pairs imported "
+              f"({ours['import']['problems']} import problems)")
+        for who, figures in (("sakme", ours), ("plain Splink", plain)):
+            links = figures["links"]
+            print(f"  {who:13s} {figures['seconds']:6.1f} s  precision {_f(links['precision'])} recall "
+                  f"{_f(links['recall'])} F1 {_f(links['f1'])}  review share {_f(figures['review_share'])}")
+        rules = ours["rules"]
+        print("  true pairs each rule finds: " + ", ".join(f"{k} {v:,}" for k, v in rules.items()))
+    return results
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import duckdb
 from django.utils.translation import gettext as _
 
 from sakme.common.errors import DomainError
-from sakme.linkage.specification import Rule
+from sakme.linkage.specification import Rule, qualify
 
 
 @dataclass
@@ -99,3 +99,25 @@ def check_blocking(con: duckdb.DuckDBPyConnection, table: str, rules: Sequence[R
             report,
         )
     return report
+
+
+def true_pairs_found(con: duckdb.DuckDBPyConnection, table: str, rules: Sequence[Rule], truth: str) -> dict[str, int]:
+    """How many of the labelled pairs in `truth` (columns a, b: unique ids of `table`) each rule alone puts in one
+    block, and how many no rule does ("none"): the evidence for choosing the rules (bench/linkage.py)."""
+    conditions = []
+    for rule in rules:
+        forward = " AND ".join(f"({lk}) = ({rk})" for lk, rk in zip(
+            _qualified(rule.left, "l"), _qualified(rule.right_keys, "r"), strict=True))
+        backward = " AND ".join(f"({lk}) = ({rk})" for lk, rk in zip(
+            _qualified(rule.left, "r"), _qualified(rule.right_keys, "l"), strict=True))
+        conditions.append(f"coalesce(({forward}) OR ({backward}), false)")
+    selected = ", ".join(f"count(*) FILTER (WHERE {c})" for c in conditions)
+    row = con.execute(f"""
+        SELECT {selected}, count(*) FILTER (WHERE NOT ({' OR '.join(conditions)})), count(*)
+        FROM {truth} t JOIN {table} l ON l.unique_id = t.a JOIN {table} r ON r.unique_id = t.b""").fetchall()[0]
+    found = {rule.name: int(n) for rule, n in zip(rules, row, strict=False)}
+    return {**found, "none": int(row[len(rules)]), "pairs": int(row[len(rules) + 1])}
+
+
+def _qualified(expressions: Sequence[str], side: str) -> list[str]:
+    return [qualify(e, side) for e in expressions]

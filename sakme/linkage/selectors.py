@@ -8,12 +8,14 @@ their units through a link.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sakme.accounts.actors import Actor
 from sakme.accounts.roles import Capability
@@ -230,3 +232,87 @@ def person_links(*, user: Actor, person: Person, kind: AccessKind = AccessKind.V
         audit.record_access(actor=user, person_ids=sorted({r.record.person_id for r in shown}), kind=kind,
                             context=f"linked records of person {person.pk}")
     return {"linked": shown, "linked_hidden": len(members) - len(shown)}
+
+
+# -- a run's page ---------------------------------------------------------------------------------------------
+
+# What a run counted, by the key it is stored under (msgids; a key of one source or scope takes its name).
+COUNT_LABELS: dict[str, str] = {
+    "records": gettext_noop("records read"),
+    "prepared": gettext_noop("records prepared"),
+    "blocked_pairs_at_most": gettext_noop("candidate pairs, at most"),
+    "scored_pairs": gettext_noop("pairs scored above the review threshold"),
+    "auto_accepted": gettext_noop("linked automatically"),
+    "review": gettext_noop("waiting for review"),
+    "clusters": gettext_noop("persons found in more than one record"),
+    "clusters_rebuilt": gettext_noop("clusters rebuilt"),
+}
+COUNT_PREFIXES: dict[str, str] = {
+    "records_": gettext_noop("records of %(name)s"),
+    "new_records_": gettext_noop("new records linked against %(name)s"),
+}
+# The probability bins of the calibration table (from the model's review threshold up): a steward's decisions per
+# bin say how often such pairs matched.
+CALIBRATION_EDGES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0)
+
+
+@dataclass
+class CalibrationBin:
+    low: float
+    high: float
+    decided: int
+    matched: int
+
+    @property
+    def share(self) -> float | None:
+        return self.matched / self.decided if self.decided else None
+
+
+@dataclass
+class RunReport:
+    facts: list[tuple[str, str]]
+    blocking: list[dict[str, Any]]
+    training: dict[str, Any]
+    calibration: list[CalibrationBin]
+
+
+def _count_label(key: str) -> str | None:
+    if key in COUNT_LABELS:
+        return _(COUNT_LABELS[key])
+    for prefix, label in COUNT_PREFIXES.items():
+        if key.startswith(prefix):
+            return _(label) % {"name": key.removeprefix(prefix)}
+    return None
+
+
+def calibration(model: LinkageModel) -> list[CalibrationBin]:
+    """How often the stewards found the model's pairs to match, per probability bin (one query)."""
+    decided = Q(decision__in=[CandidatePair.Decision.MATCH, CandidatePair.Decision.NON_MATCH])
+    matched = Q(decision=CandidatePair.Decision.MATCH)
+    edges = [model.lower_threshold, *(e for e in CALIBRATION_EDGES if e > model.lower_threshold)]
+    bins = list(itertools.pairwise(edges))
+    aggregates: dict[str, Any] = {}
+    for index, (low, high) in enumerate(bins):
+        within = Q(probability__gte=low) & (Q(probability__lte=high) if high >= 1 else Q(probability__lt=high))
+        aggregates[f"d{index}"] = Count("pk", filter=decided & within)
+        aggregates[f"m{index}"] = Count("pk", filter=decided & matched & within)
+    row = CandidatePair.objects.filter(model=model).aggregate(**aggregates)
+    return [CalibrationBin(low, high, row[f"d{i}"], row[f"m{i}"]) for i, (low, high) in enumerate(bins)]
+
+
+def run_report(run: LinkRun) -> RunReport:
+    """A run's counts in words, its blocking check per rule, its model's training and calibration."""
+    facts = []
+    for key, value in (run.counts or {}).items():
+        label = _count_label(key)
+        if label is None:
+            continue
+        facts.append((label, f"{value:,}" if isinstance(value, int) else str(value)))
+    models_linked = (run.counts or {}).get("models")
+    if models_linked:
+        facts.append((_("models"), ", ".join(str(m) for m in models_linked)))
+    blocking = [{"rule": name, **figures} for name, figures in ((run.counts or {}).get("blocking") or {}).items()]
+    model = run.model
+    training = dict(model.training) if model else {}
+    return RunReport(facts=facts, blocking=blocking, training=training,
+                     calibration=calibration(model) if model else [])

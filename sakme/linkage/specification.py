@@ -37,14 +37,14 @@ class Rule:
     def splink(self) -> Any:
         if not self.right:
             return block_on(*self.left)
-        return " AND ".join(f"{_side(lk, 'l')} = {_side(rk, 'r')}" for lk, rk in zip(self.left, self.right,
+        return " AND ".join(f"{qualify(lk, 'l')} = {qualify(rk, 'r')}" for lk, rk in zip(self.left, self.right,
                                                                                     strict=True))
 
 
 _COLUMN = re.compile(r"\b(" + "|".join(sorted(SPLINK_COLUMNS, key=len, reverse=True)) + r")\b")
 
 
-def _side(expression: str, side: str) -> str:
+def qualify(expression: str, side: str) -> str:
     """Qualify the column names of a key expression with l. or r."""
     return _COLUMN.sub(lambda m: f"{side}.{m.group(1)}", expression)
 
@@ -55,50 +55,54 @@ def _either_initial(size: int) -> tuple[str, str]:
     return f"least({given}, {family})", f"greatest({given}, {family})"
 
 
+# Both names, the smaller first: keys that survive given and family name swapped.
+_NAMES = ("least(given_key, family_key)", "greatest(given_key, family_key)")
+
 # Blocking rules for prediction, chosen by the true pairs each finds that the others miss (bench/linkage.py
 # --rules) within the memory bound of the pre-run check. Each is bounded on national data: no rule pairs records on
 # one common value alone (a birth date pairs ~35 SSA with ~6 Worknet records a day; with an initial, a 15th of
 # that). Together they survive two wrong fields at once: a mistyped name and birth date still meet on the number,
 # the address or the phone; a mistyped number and birth year on the names and the day.
 BLOCKING_RULES: tuple[Rule, ...] = (
-    Rule("personal number", ("personal_number",), hint=gettext_noop("add the birth year to the personal number")),
+    Rule(gettext_noop("personal number"), ("personal_number",),
+         hint=gettext_noop("add the birth year to the personal number")),
     # One mistyped digit leaves one of the two parts whole.
-    Rule("number's first six digits + birth year", ("substr(personal_number, 1, 6)", "birth_year"),
+    Rule(gettext_noop("number's first six digits + birth year"), ("substr(personal_number, 1, 6)", "birth_year"),
          hint=gettext_noop("use the first seven digits")),
-    Rule("number's last five digits + birth year", ("substr(personal_number, 7, 5)", "birth_year"),
+    Rule(gettext_noop("number's last five digits + birth year"), ("substr(personal_number, 7, 5)", "birth_year"),
          hint=gettext_noop("add the birth month")),
-    Rule("birth date + family initial", ("birth_date", "substr(family_key, 1, 1)"),
+    Rule(gettext_noop("birth date + family initial"), ("birth_date", "substr(family_key, 1, 1)"),
          hint=gettext_noop("use the first two letters of the family name")),
-    Rule("birth date + given initial", ("birth_date", "substr(given_key, 1, 1)"),
+    Rule(gettext_noop("birth date + given initial"), ("birth_date", "substr(given_key, 1, 1)"),
          hint=gettext_noop("use the first two letters of the given name")),
     # Given and family name swapped and one of them mistyped: the smaller of the two initials still agrees.
-    Rule("birth date + either initial", ("birth_date", _either_initial(1)[0]),
+    Rule(gettext_noop("birth date + either initial"), ("birth_date", _either_initial(1)[0]),
          hint=gettext_noop("use the first two letters of both names")),
     # Names alone make huge blocks (Giorgi Beridze: 115,000 pairs in a million); with the birth year, a birth date
     # mistyped in its month or day still meets its pair, and a typo after the third letter of a name too.
-    Rule("names' first letters + birth year", (*_either_initial(3), "birth_year"),
+    Rule(gettext_noop("names' first letters + birth year"), (*_either_initial(3), "birth_year"),
          hint=gettext_noop("add the birth month")),
-    Rule("names + birth month and day", ("least(given_key, family_key)", "greatest(given_key, family_key)",
-                                         "birth_month", "birth_day"),
+    Rule(gettext_noop("names + birth month and day"), (*_NAMES, "birth_month", "birth_day"),
          hint=gettext_noop("add the birth year")),
-    Rule("names + birth day", ("given_key", "family_key", "birth_day"),
+    Rule(gettext_noop("names + birth day"), ("given_key", "family_key", "birth_day"),
          hint=gettext_noop("add the birth month to the names and day")),
-    Rule("names swapped", ("given_key", "family_key"), ("family_key", "given_key"),
+    Rule(gettext_noop("names swapped"), ("given_key", "family_key"), ("family_key", "given_key"),
          hint=gettext_noop("add the birth year to the swapped names")),
     # A birth date wrong in its year and a name mistyped: the same house on the same street, and an initial.
-    Rule("street + house number + family initial", ("address_word", "address_number", "substr(family_key, 1, 1)"),
+    Rule(gettext_noop("street + house number + family initial"),
+         ("address_word", "address_number", "substr(family_key, 1, 1)"),
          hint=gettext_noop("use the first two letters of the family name")),
-    Rule("street + house number + given initial", ("address_word", "address_number", "substr(given_key, 1, 1)"),
+    Rule(gettext_noop("street + house number + given initial"),
+         ("address_word", "address_number", "substr(given_key, 1, 1)"),
          hint=gettext_noop("use the first two letters of the given name")),
-    Rule("same address", ("address",), hint=gettext_noop("add an initial to the address")),
-    Rule("birth date + house number", ("birth_date", "address_number"),
+    Rule(gettext_noop("same address"), ("address",), hint=gettext_noop("add an initial to the address")),
+    Rule(gettext_noop("birth date + house number"), ("birth_date", "address_number"),
          hint=gettext_noop("add an initial to the birth date and house number")),
     # No birth date on one side: the names with the house, or with the street.
-    Rule("names + house number", ("least(given_key, family_key)", "greatest(given_key, family_key)",
-                                  "address_number"), hint=gettext_noop("add the street")),
-    Rule("names + street", ("least(given_key, family_key)", "greatest(given_key, family_key)", "address_word"),
-         hint=gettext_noop("add the house number")),
-    Rule("phone + birth year", ("phone", "birth_year"), hint=gettext_noop("add the birth month to the phone")),
+    Rule(gettext_noop("names + house number"), (*_NAMES, "address_number"), hint=gettext_noop("add the street")),
+    Rule(gettext_noop("names + street"), (*_NAMES, "address_word"), hint=gettext_noop("add the house number")),
+    Rule(gettext_noop("phone + birth year"), ("phone", "birth_year"),
+         hint=gettext_noop("add the birth month to the phone")),
 )
 
 # Rules for estimating the match prior: records equal on these are taken to be the same person.
@@ -113,11 +117,11 @@ DETERMINISTIC_RECALL = 0.85
 # that use its rule's columns, so a round runs only when it estimates something no earlier round could: with
 # personal numbers the first two rounds estimate everything; without them the last two take over.
 TRAINING_RULES: tuple[Rule, ...] = (
-    Rule("personal number", ("personal_number",)),
-    Rule("birth date + family initial", ("birth_date", "substr(family_key, 1, 1)")),
-    Rule("birth date + municipality", ("birth_date", "municipality_id")),
-    Rule("same address", ("address",)),
-    Rule("given + family name", ("given_key", "family_key")),
+    Rule(gettext_noop("personal number"), ("personal_number",)),
+    Rule(gettext_noop("birth date + family initial"), ("birth_date", "substr(family_key, 1, 1)")),
+    Rule(gettext_noop("birth date + municipality"), ("birth_date", "municipality_id")),
+    Rule(gettext_noop("same address"), ("address",)),
+    Rule(gettext_noop("given + family name"), ("given_key", "family_key")),
 )
 
 # The columns each comparison reads (a training round blocking on any of them cannot estimate it).

@@ -101,6 +101,12 @@ def test_the_review_pages(reviewed, staff, django_assert_max_num_queries):
     assert second.status == "rejected"
 
     assert client.get(reverse("linkage:runs")).status_code == 200
-    assert client.get(reverse("linkage:run", kwargs={"run_id": reviewed.pk})).status_code == 200
+    # The run's page says its counts in words and how the decided pairs came out, per probability.
+    page = client.get(reverse("linkage:run", kwargs={"run_id": reviewed.pk})).content.decode()
+    assert "linked automatically" in page and "auto_accepted" not in page and "Calibration" in page
+    decided = CandidatePair.objects.filter(model=reviewed.model, decision__in=["match", "non_match"])
+    bins = selectors.run_report(reviewed).calibration
+    assert sum(b.decided for b in bins) == decided.count() >= 1
+    assert sum(b.matched for b in bins) == decided.filter(decision="match").count()
     counsellor = sign_in(Client(), staff["counsellor"])
     assert counsellor.get(reverse("linkage:queue")).status_code == 403
