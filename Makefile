@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PERSONS ?= 20000
 SEED ?= 2026
+# The optional groups installed into the environment (CI adds the Spark engine's: EXTRAS="--extra dev --extra spark").
+EXTRAS ?= --extra dev
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
@@ -20,7 +22,7 @@ $(UV):
 	var/uv/bin/pip install --quiet uv==$(UV_VERSION)
 
 $(BIN)/sakme: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --extra dev --quiet
+	$(UV) sync --frozen $(EXTRAS) --quiet
 	@touch $(BIN)/sakme
 
 venv: $(BIN)/sakme
