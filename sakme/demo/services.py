@@ -17,6 +17,8 @@ from sakme.accounts.services import user_create
 from sakme.demo.generator import generate
 from sakme.geo.models import Municipality, Region, StaffPost, TerritorialUnit
 from sakme.indicators.services import reference_load
+from sakme.linkage.models import LinkRun
+from sakme.linkage.services import link_run
 from sakme.registry.importing.mapping import MAPPINGS_DIR, load_mapping_file
 from sakme.registry.models import ImportBatch
 from sakme.registry.services import import_file
@@ -93,6 +95,15 @@ def demo_population_load(*, persons: int, seed: int, log: object = print) -> lis
         batches.append(batch)
     marker.write_text("done\n")
     return batches
+
+
+def demo_linkage_run() -> LinkRun | None:
+    """Link the two sources once, as a data steward does after the first imports (unless a run already did): the
+    links, the review queue and the run's page have something to show, and the pairs the importer's warnings say
+    are "offered for review" are there."""
+    if LinkRun.objects.filter(kind=LinkRun.Kind.RUN, status=LinkRun.Status.SUCCEEDED).exists():
+        return None
+    return link_run(actor=SYSTEM, sources=["ssa", "worknet"])
 
 
 def demo_reference_load() -> dict[str, int]:

@@ -8,10 +8,11 @@ from django.utils import timezone
 from sakme.casework.models import Case, Outcome, State, SupportedEmployment
 from sakme.casework.workflow import TRANSITIONS
 from sakme.demo.casework import demo_cases_load
-from sakme.demo.services import demo_population_load, demo_users_create
+from sakme.demo.services import demo_linkage_run, demo_population_load, demo_users_create
 from sakme.demo.training import demo_training_load
 from sakme.employment.models import TrainingIntake, TrainingProgramme
 from sakme.geo.models import Region
+from sakme.linkage.models import CandidatePair, Cluster, LinkRun
 from sakme.registry.models import ImportBatch, Person
 
 
@@ -19,6 +20,7 @@ from sakme.registry.models import ImportBatch, Person
 def demo(territory, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     demo_population_load(persons=800, seed=3, log=lambda *_: None)
+    demo_linkage_run()
     demo_users_create()
     demo_training_load(seed=3)
     return demo_cases_load(cases=300, seed=3)
@@ -37,6 +39,15 @@ def test_population_users_and_cases(demo):
         assert case.sessions.exists()
     assert Case.objects.exclude(state=State.CLOSED).filter(counsellor__username="counsellor").exists()
     assert demo_cases_load(cases=300, seed=3) == 0  # loading again keeps what is there
+
+
+def test_the_sources_are_linked_once(demo):
+    # A newcomer finds the links, the run and its model: the import's "offered for review" pairs are there.
+    run = LinkRun.objects.get(kind="run")
+    assert run.status == "succeeded" and run.counts["auto_accepted"] > 50
+    assert CandidatePair.objects.filter(run=run).count() == run.counts["auto_accepted"] + run.counts["review"]
+    assert Cluster.objects.exists()
+    assert demo_linkage_run() is None  # loading again keeps what is there
 
 
 def test_histories_follow_the_workflow_table_on_dates_in_order(demo):

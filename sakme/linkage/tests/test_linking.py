@@ -26,7 +26,7 @@ def test_a_run_links_the_sources_and_the_figures_are_sane(both, generated, staff
     model = LinkageModel.objects.get(active=True)
     assert (model.scope, model.version, model.link_type, run.model_id) == ("ssa+worknet", 1, "link_only", model.pk)
     assert 0 < model.prior < 0.01 and model.training["deterministic_matches"] > 100
-    assert model.splink_model["comparisons"] and model.upper_threshold == 0.99
+    assert model.splink_model["comparisons"] and model.upper_threshold == 0.95
     assert Cluster.objects.count() == run.counts["clusters"] > 150
     assert ClusterMember.objects.count() == 2 * Cluster.objects.count()  # one SSA and one Worknet record each
     assert set(run.timings) >= {"reading", "preparing", "training", "scoring", "storing", "total"}

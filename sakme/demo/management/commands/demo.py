@@ -65,6 +65,10 @@ class Command(BaseCommand):
         counts = services.demo_reference_load()
         self.stdout.write("reference data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         services.demo_population_load(persons=options["persons"], seed=options["seed"], log=self.stdout.write)
+        if linked := services.demo_linkage_run():
+            self.stdout.write(f"linkage of SSA and Worknet: {linked.get_status_display()} — "
+                              f"{linked.counts.get('auto_accepted', 0)} linked, {linked.counts.get('review', 0)} "
+                              f"for review")
         credentials = services.demo_users_create()
         if staff := demo_staff_load(seed=options["seed"]):
             self.stdout.write(f"counsellors of the other units: {staff}")
