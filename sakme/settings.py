@@ -39,6 +39,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,8 +64,8 @@ def _secret_key() -> str:
     key = os.environ.get("SAKME_SECRET_KEY")
     if key:
         return key
-    if PRODUCTION:
-        raise RuntimeError("Set SAKME_SECRET_KEY (or SAKME_DEBUG=1 for development).")
+    if PRODUCTION:  # `sakme` says this in one line; the web processes stop with it
+        raise ImproperlyConfigured("Set SAKME_SECRET_KEY (or SAKME_DEBUG=1 for development).")
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))

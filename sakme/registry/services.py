@@ -27,6 +27,7 @@ from sakme.geo.access import require
 from sakme.registry import tasks
 from sakme.registry.importing.mapping import Mapping, mapping_preset, parse_map_option
 from sakme.registry.importing.pipeline import BatchRefused, Outcome, PersonImport
+from sakme.registry.importing.problems import problem_shown, problem_text_en
 from sakme.registry.importing.progress import Progress, is_stale, progress_path, progress_read
 from sakme.registry.importing.reader import FileRefused
 from sakme.registry.models import ImportBatch, ImportProblem, SourceSystem
@@ -76,7 +77,7 @@ def import_mapping(*, preset: str = "", columns: str = "") -> Mapping:
 
 @transaction.atomic
 def import_batch_start(*, actor: Actor, source_code: str, file: IO[bytes], file_name: str, preset: str = "",
-                       columns: str = "", all_or_nothing: bool = True) -> ImportBatch:
+                       columns: str = "", all_or_nothing: bool = True, header_row: int | None = None) -> ImportBatch:
     """Register an uploaded file as a batch and have the worker run it once the batch is committed (the import
     page and the API)."""
     require(actor, Capability.IMPORT_RUN)
@@ -85,7 +86,7 @@ def import_batch_start(*, actor: Actor, source_code: str, file: IO[bytes], file_
                           % {"f": Path(file_name).name}, code="file_type")
     batch = import_batch_create(actor=actor, source_code=source_code, file=file, file_name=file_name,
                                 mapping=import_mapping(preset=preset, columns=columns),
-                                all_or_nothing=all_or_nothing)
+                                all_or_nothing=all_or_nothing, header_row=header_row)
     user = acting_user(actor)
     user_id = user.pk if user else None
     transaction.on_commit(lambda: tasks.import_batch_task.enqueue(batch.pk, user_id))
@@ -94,9 +95,14 @@ def import_batch_start(*, actor: Actor, source_code: str, file: IO[bytes], file_
 
 @transaction.atomic
 def import_batch_create(*, actor: Actor, source_code: str, file: IO[bytes], file_name: str, mapping: Mapping,
-                        all_or_nothing: bool = True) -> ImportBatch:
-    """Register a persons file as a batch waiting to run."""
+                        all_or_nothing: bool = True, header_row: int | None = None) -> ImportBatch:
+    """Register a persons file as a batch waiting to run. `header_row`: the row of the file that names the columns,
+    when it cannot be found (the first row that names the mapping's required columns, among the first 20)."""
     require(actor, Capability.IMPORT_RUN)
+    if header_row is not None:
+        if header_row < 1:
+            raise DomainError(_("The header row is a row number of the file, 1 or more."), code="header_row")
+        mapping.header_row = header_row
     try:
         source = SourceSystem.objects.get(code=source_code)
     except SourceSystem.DoesNotExist:
@@ -177,8 +183,10 @@ def _finish(batch: ImportBatch, outcome: Outcome, status: str, message: str, act
     batch.finished_at = timezone.now()
     batch.save()
     ImportProblem.objects.bulk_create(
-        (ImportProblem(batch=batch, row=r, column=c, value=v, severity=s, message=m, expected=e)
-         for r, c, v, s, m, e in outcome.problems),
+        (ImportProblem(batch=batch, row=r, column=c, value=v, severity=s, code=code, params=params,
+                       message=message[:300], expected=expected[:300])
+         for r, c, v, s, code, params in outcome.problems
+         for message, expected in [problem_text_en(code, params)]),
         batch_size=5000,
     )
     audit.record(actor=actor, action=f"import.{status}", entity_type="registry.importbatch", entity_id=batch.pk,
@@ -189,11 +197,11 @@ def _finish(batch: ImportBatch, outcome: Outcome, status: str, message: str, act
 
 
 def import_file(*, actor: Actor, source_code: str, path: Path, mapping: Mapping, all_or_nothing: bool = True,
-                file_name: str | None = None) -> ImportBatch:
+                file_name: str | None = None, header_row: int | None = None) -> ImportBatch:
     """Import a file from disk now (the command line's path): create the batch and run it."""
     with path.open("rb") as fh:
         batch = import_batch_create(actor=actor, source_code=source_code, file=fh, file_name=file_name or path.name,
-                                    mapping=mapping, all_or_nothing=all_or_nothing)
+                                    mapping=mapping, all_or_nothing=all_or_nothing, header_row=header_row)
     return import_batch_run(batch_id=batch.pk, actor=actor)
 
 
@@ -222,19 +230,29 @@ def import_progress(batch: ImportBatch) -> dict[str, Any] | None:
     return progress_read(batch.pk)
 
 
+def import_problem_shown(problem: ImportProblem) -> ImportProblem:
+    """The problem with its `message` and `expected` in the reader's language (from its code; one stored before codes
+    as it was written), for a page or an answer (never saved)."""
+    problem.message, problem.expected = problem_shown(problem.code, problem.params, problem.message,
+                                                      problem.expected)
+    return problem
+
+
 ERROR_FILE_HEADER = ("row", "column", "value", "severity", "problem", "what would be right")
 
 
 def import_problems_csv(*, batch: ImportBatch) -> Iterator[str]:
-    """The batch's problems as CSV lines (UTF-8 with BOM so that Excel shows Georgian), streamed."""
+    """The batch's problems as CSV lines (UTF-8 with BOM so that Excel shows Georgian), in the reader's language,
+    streamed."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([_(h) for h in ERROR_FILE_HEADER])
     yield "\ufeff" + buffer.getvalue()
     rows = ImportProblem.objects.filter(batch=batch).order_by("row", "id").values_list(
-        "row", "column", "value", "severity", "message", "expected")
-    for row, *cells in rows.iterator(chunk_size=5000):
+        "row", "column", "value", "severity", "message", "expected", "code", "params")
+    for row, column, value, severity, message, expected, code, params in rows.iterator(chunk_size=5000):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([row, *(inert(cell) for cell in cells)])
+        shown = problem_shown(code, params, message, expected)
+        writer.writerow([row, *(inert(cell) for cell in (column, value, severity, *shown))])
         yield buffer.getvalue()

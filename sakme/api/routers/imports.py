@@ -29,8 +29,10 @@ def batch_out(batch: ImportBatch) -> dict[str, Any]:
 
 
 def problem_out(p: ImportProblem) -> dict[str, Any]:
+    """A problem in the reader's language (Accept-Language), with its stable code and parameters."""
+    p = services.import_problem_shown(p)
     return {"id": p.pk, "row": p.row, "column": p.column, "value": p.value, "severity": p.severity,
-            "message": p.message, "expected": p.expected}
+            "message": p.message, "expected": p.expected, "code": p.code, "params": p.params}
 
 
 def _detail(batch: ImportBatch) -> dict[str, Any]:

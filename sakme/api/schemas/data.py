@@ -59,8 +59,11 @@ class ImportProblemOut(Schema):
     column: str
     value: str
     severity: str
-    message: str
-    expected: str = Field(description="What would be right.")
+    message: str = Field(description="What is wrong, in the reader's language.")
+    expected: str = Field(description="What would be right, in the reader's language.")
+    code: str = Field(description="The problem's stable code (blank for problems stored before codes).")
+    params: dict[str, Any] = Field(description="The code's parameters (e.g. `n`, a count; `repaired`, the value "
+                                   "repaired).")
 
 
 class RunIn(Schema):

@@ -8,7 +8,9 @@ bounds an 80 MB CSV line, or an XLSX cell of 150 MB, was read whole, several tim
   is skipped as it is read. A quoted value spanning lines stops at csv's field limit (the file is refused there).
 - XLSX: the shared strings (where Excel and most writers put text) are read by `shared_strings`, which keeps at most
   CELL_MAX characters of each; a worksheet's XML goes through `SheetStream`, which replaces a text longer than a
-  cell holds by a marker before openpyxl's parser would gather it, and refuses a tag as long (`CellTooLong`).
+  cell holds by a marker before openpyxl's parser would gather it, and a cell's tag as long by a cell holding the
+  marker (its row is refused by that column, the file goes on); any other tag as long refuses the file
+  (`CellTooLong`).
 """
 
 from __future__ import annotations
@@ -150,20 +152,39 @@ def shared_strings(source: BinaryIO) -> list[Any]:
 
 _DELIMITER = re.compile(rb"[<>]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3}\d+)"')
+_TAG_START = re.compile(rb'^((?:[\w.-]+:)?)(c|row)\s[^>]*?\br="([A-Z]{0,3}\d+)"')
+
+
+def _tag_stand_in(start: bytes) -> tuple[bytes, bytes] | None:
+    """What a tag too long to read is passed on as (the text between its < and >, as an opening tag and as one that
+    closes itself), when its start names a cell or a row: a cell holding the marker (an inline string, whatever its
+    type was), or the row without its other attributes. None for any other tag."""
+    found = _TAG_START.match(start)
+    if found is None:
+        return None
+    prefix, name, ref = found.groups()
+    if name == b"row":
+        return b'%srow r="%s"' % (prefix, ref), b'%srow r="%s"/' % (prefix, ref)
+    opened = b'%sc r="%s" t="inlineStr"><%sis><%st>%s</%st></%sis' % (
+        prefix, ref, prefix, prefix, OVERLONG_TEXT.encode(), prefix, prefix)
+    return opened, opened + b"></%sc" % prefix
 CHUNK = 1 << 16  # < XML_RUN_MAX: a run over the limit spans chunks, so only a chunk's first and last runs can be
 
 
 class SheetStream:
     """A worksheet's XML as openpyxl reads it, with every text over XML_RUN_MAX bytes replaced by OVERLONG_TEXT (read
-    and dropped, never held) and a tag as long refused (`CellTooLong`). The run that may still grow at the end of
-    what was read is held back (at most XML_RUN_MAX bytes) until it ends, so a replaced one was never passed on."""
+    and dropped, never held), a cell's or a row's tag as long by its stand-in (`_tag_stand_in`), and any other tag as
+    long refused (`CellTooLong`). The run that may still grow at the end of what was read is held back (at most
+    XML_RUN_MAX bytes) until it ends, so a replaced one was never passed on."""
 
     def __init__(self, raw: BinaryIO, limit: int = XML_RUN_MAX) -> None:
         self.raw = raw
         self.limit = limit
         self.pending = b""  # the current run, not yet passed on
         self.in_tag = False  # the current run is inside a tag (after "<") rather than text (after ">")
-        self.skipping = False  # the current run is a text over the limit: dropped, the marker goes out when it ends
+        # the current run is over the limit: dropped; its stand-in (opening, closing itself) goes out when it ends
+        self.skipping: tuple[bytes, bytes] | None = None
+        self.ending = b""  # the last byte dropped: "/" when a tag replaced closes itself
         self.context = b""  # the end of what was passed on: names the cell of a tag too long
         self.replaced = 0
 
@@ -181,19 +202,25 @@ class SheetStream:
     def _filter(self, chunk: bytes) -> bytes:
         found = _DELIMITER.search(chunk)
         if found is None:  # the whole chunk continues the current run
-            if not self.skipping:
+            if self.skipping is None:
                 self.pending += chunk
                 self._check()
+            else:
+                self.ending = chunk[-1:]
             return b""
         first = found.start()
-        head = b"" if self.skipping else self.pending + chunk[:first]
-        if not self.skipping and len(head) > self.limit:
-            self.pending = head
-            self._check()  # raises for a tag; a text becomes the marker
-            head = b""
-        if self.skipping:
-            head = OVERLONG_TEXT.encode()
-            self.skipping = False
+        head = b""
+        if self.skipping is None:
+            head = self.pending + chunk[:first]
+            if len(head) > self.limit:
+                self.pending = head
+                self._check()  # a text or a cell's tag gets its stand-in; another tag raises
+        elif first:
+            self.ending = chunk[first - 1:first]
+        if self.skipping is not None:
+            opening, closed = self.skipping
+            head = closed if self.ending == b"/" else opening
+            self.skipping = None
             self.replaced += 1
         last = max(chunk.rfind(b"<"), chunk.rfind(b">"))
         self.pending = chunk[last + 1:]
@@ -203,11 +230,16 @@ class SheetStream:
     def _check(self) -> None:
         if len(self.pending) <= self.limit:
             return
+        marker = OVERLONG_TEXT.encode()
+        stand_in: tuple[bytes, bytes] | None = (marker, marker)
         if self.in_tag:
-            refs = _CELL_REF.findall(self.context + self.pending[:4096])
-            raise CellTooLong(refs[-1].decode() if refs else "")
+            stand_in = _tag_stand_in(self.pending[:4096])
+            if stand_in is None:
+                refs = _CELL_REF.findall(self.context + self.pending[:4096])
+                raise CellTooLong(refs[-1].decode() if refs else "")
+        self.ending = self.pending[-1:]
         self.pending = b""
-        self.skipping = True
+        self.skipping = stand_in
 
     def close(self) -> None:
         self.raw.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from django.db.backends.utils import CursorWrapper
-from django.utils.translation import gettext as _
 
 from sakme.registry.importing.outcome import Outcome
 from sakme.registry.importing.stage import STAGE
@@ -43,15 +42,16 @@ class BatchChecks:
         self.outcome = outcome
         self.headers = headers
 
-    def reject(self, rows_sql: str, header_target: str, message: str, expected: str) -> None:
-        """Record an error for every row the query returns (row, value, other row) and drop them from the stage."""
+    def reject(self, rows_sql: str, header_target: str, code: str) -> None:
+        """Record an error (`code`, naming the other row) for every row the query returns (row, value, other row) and
+        drop them from the stage."""
         cursor = self.cursor
         cursor.execute(rows_sql, [])
         rejected = cursor.fetchall()
         column = header_of(self.headers, header_target)
         for row, value, other in rejected:
             shown = masked(value) if header_target == "personal_number" else value
-            self.outcome.problem(row, column, shown, "error", message % {"other": other}, expected)
+            self.outcome.problem(row, column, shown, "error", code, other=other)
         if rejected:
             self.outcome.skipped += len(rejected)
             ids = [r[0] for r in rejected]
@@ -66,30 +66,23 @@ class BatchChecks:
                 continue  # keyed by personal number (no key column in the file): the next check reports it
             staged = STAGED_AS.get(target, target)
             shown = "pn_tail" if target == "personal_number" else target
-            self.reject(_clashing(shown, staged), target,
-                        _("the same value as row %(other)s: one person per row"),
-                        _("a value that no other row of the file has"))
+            self.reject(_clashing(shown, staged), target, "duplicate")
         if "household_key" in mapped:
             self.households_disagreeing()
 
     def households_disagreeing(self) -> None:
         """Blame only the members whose value differs from the first member that has one."""
-        for column, message, expected in (
-            ("rating_score", _("the household's rating score differs from row %(other)s"),
-             _("the same rating score for every member of a household")),
-            ("assessment_date", _("the household's assessment date differs from row %(other)s"),
-             _("the same assessment date for every member of a household")),
-        ):
+        for column, code in (("rating_score", "household_score_differs"),
+                             ("assessment_date", "household_date_differs")):
             self.reject(
                 f"SELECT s.row, s.{column}, f.first_row FROM {STAGE} s JOIN ("
                 f"SELECT household_key AS v, MIN(row) AS first_row FROM {STAGE} WHERE household_key IS NOT NULL "
                 f"AND {column} IS NOT NULL GROUP BY household_key HAVING COUNT(DISTINCT {column}) > 1) f "
                 f"ON f.v = s.household_key JOIN {STAGE} r ON r.row = f.first_row "
                 f"WHERE s.{column} <> r.{column} ORDER BY s.row",
-                column, message, expected,
+                column, code,
             )
 
     def same_person(self) -> None:
         """Two rows that matching resolved to one person (after matching: it reads the stage's person ids)."""
-        self.reject(_clashing("source_key", "person_id"), "source_key",
-                    _("describes the same person as row %(other)s"), _("one row per person"))
+        self.reject(_clashing("source_key", "person_id"), "source_key", "same_person")

@@ -13,28 +13,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+import ftfy
 
 from sakme.common.georgian import fold, has_georgian, normalize, romanize
 
 
 class Problem(Exception):
-    """A value that cannot be used; `message` says why and `expected` what would be right."""
+    """A value that cannot be used: its code in `problems.CATALOGUE` (why, and what would be right) and parameters."""
 
-    def __init__(self, message: Any, expected: Any = "") -> None:
-        super().__init__(str(message))
-        self.message = str(message)
-        self.expected = str(expected)
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 @dataclass
 class Notes:
-    """Warnings raised while cleaning one row (the value was repaired, or left out)."""
+    """Warnings raised while cleaning one row (the value was repaired, or left out): (field, value, code, params)."""
 
-    warnings: list[tuple[str, Any, str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, Any, str, dict[str, Any]]] = field(default_factory=list)
 
-    def warn(self, target: str, value: Any, message: Any, expected: Any = "") -> None:
-        self.warnings.append((target, value, str(message), str(expected)))
+    def warn(self, target: str, value: Any, code: str, **params: Any) -> None:
+        self.warnings.append((target, value, code, params))
 
 
 def text(value: Any) -> str:
@@ -58,18 +58,32 @@ def personal_number(value: Any, notes: Notes, target: str = "personal_number") -
     if not raw:
         return None
     if _SCI_RE.match(raw):
-        raise Problem(_("Excel turned the number into scientific notation and lost digits"),
-                      _("11 digits stored as text, e.g. 01001012345 (format the column as Text in Excel)"))
+        raise Problem("number_scientific")
     digits = re.sub(r"[\s\-.]", "", raw)
     if not _DIGITS_RE.fullmatch(digits):
-        raise Problem(_("a personal number has digits only"), _("11 digits, e.g. 01001012345"))
+        raise Problem("number_not_digits")
     if len(digits) == 10:
-        notes.warn(target, raw, _("10 digits: the leading zero was restored"), "0" + digits)
+        notes.warn(target, raw, "number_zero_restored", repaired="0" + digits)
         return "0" + digits
     if len(digits) != 11:
-        raise Problem(_("a personal number has 11 digits, this one has %(n)d") % {"n": len(digits)},
-                      _("11 digits, e.g. 01001012345"))
+        raise Problem("number_length", n=len(digits))
     return digits
+
+
+# UTF-8 read as Windows-1252 (and saved again): a lead byte shown as Â..ô, then a continuation byte shown as one of
+# the characters Windows-1252 has at 0x80..0xBF (a no-break space may have become a space). Only such text is given
+# to ftfy, which undoes the wrong decoding where it can be undone.
+_GARBLED_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf \u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+                         "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+                         "\u20ac\u2122]")
+
+
+def garbled(raw: str) -> None:
+    """Refuse text garbled by a wrong encoding (“áƒœáƒ˜áƒœáƒ” for ნინო), with the text it was as what would be right."""
+    if _GARBLED_RE.search(raw):
+        repaired = normalize(ftfy.fix_encoding(raw))
+        if repaired != raw:
+            raise Problem("text_garbled", repaired=repaired)
 
 
 _LOOKALIKES = str.maketrans("аеорсухкмтвнАЕОРСУХКМТВНіІ", "aeopcyxkmtbhAEOPCYXKMTBHiI")
@@ -84,26 +98,25 @@ def name(value: Any, notes: Notes, target: str) -> tuple[str, str, str]:
     """A given or family name in either script -> (Georgian, Latin, folded key)."""
     raw = text(value)
     if not raw:
-        raise Problem(_("the name is empty"), _("the name in Georgian or Latin letters"))
+        raise Problem("name_empty")
+    garbled(raw)
     cleaned = raw.translate(_LOOKALIKES)
     if cleaned != raw and not has_georgian(cleaned):
-        notes.warn(target, raw, _("Cyrillic letters that look Latin were replaced"), cleaned)
+        notes.warn(target, raw, "name_lookalikes", repaired=cleaned)
     if not _NAME_OK_RE.match(cleaned):
         bad = "".join(sorted({c for c in cleaned if not _NAME_OK_RE.match(c)}))
-        raise Problem(_("the name contains characters that are not letters: %(c)s") % {"c": bad},
-                      _("Georgian or Latin letters, spaces, hyphens"))
+        raise Problem("name_not_letters", c=bad)
     if has_georgian(cleaned):
         if _LATIN_RE.search(cleaned):
-            raise Problem(_("the name mixes Georgian and Latin letters"), _("the name in one script"))
+            raise Problem("name_mixed_scripts")
         georgian, latin, key = cleaned, romanize(cleaned), fold(cleaned)
     else:
         latin = cleaned if not cleaned.isupper() and not cleaned.islower() else cleaned.title()
         georgian, key = "", fold(latin)
     if not key:  # "-", "." or an apostrophe: a placeholder for a name nobody knew, not a name
-        raise Problem(_("the name has no letters"), _("the name in Georgian or Latin letters"))
+        raise Problem("name_no_letters")
     if max(len(georgian), len(latin)) > NAME_MAX:  # the columns hold 100; Latin spells some letters with three
-        raise Problem(_("the name is too long: %(n)d letters in Latin transliteration, at most %(m)d")
-                      % {"n": len(latin), "m": NAME_MAX}, _("the given or family name alone"))
+        raise Problem("name_too_long", n=len(latin), m=NAME_MAX)
     return georgian, latin, key
 
 
@@ -128,7 +141,7 @@ def date(value: Any, notes: Notes, target: str, *, earliest: dt.date = dt.date(1
         parsed = None
         if re.fullmatch(r"[0-9]{4}", raw) and 1900 <= int(raw) <= dt.date.today().year:
             # Excel's day 1990 is 13.06.1905: four digits in a date column are a year, not a serial number.
-            raise Problem(_("only a year: the day and month are missing"), _("DD.MM.YYYY, e.g. 25.03.1987"))
+            raise Problem("date_year_only")
         if re.fullmatch(r"[0-9]{1,5}", raw):  # an Excel serial day number
             parsed = _EXCEL_EPOCH + dt.timedelta(days=int(raw))
         for fmt in _DATE_FORMATS:
@@ -142,16 +155,14 @@ def date(value: Any, notes: Notes, target: str, *, earliest: dt.date = dt.date(1
             parts = re.split(r"[./\-]", raw)
             if len(parts) == 3 and all(_DIGITS_RE.fullmatch(p) for p in parts) and 12 < int(parts[1]) <= 31:
                 if int(parts[0]) <= 12:
-                    raise Problem(_("month %(m)s does not exist: month and day seem swapped") % {"m": parts[1]},
-                                  _("day first: DD.MM.YYYY, e.g. 25.03.1987"))
+                    raise Problem("date_swapped_day_first", m=parts[1])
                 if len(parts[0]) == 4 and int(parts[2]) <= 12:  # 1990-13-01: year, day, month
-                    raise Problem(_("month %(m)s does not exist: month and day seem swapped") % {"m": parts[1]},
-                                  _("year first: YYYY-MM-DD, e.g. 1987-03-25"))
-            raise Problem(_("not a date"), _("DD.MM.YYYY or YYYY-MM-DD, e.g. 25.03.1987"))
+                    raise Problem("date_swapped_year_first", m=parts[1])
+            raise Problem("date_invalid")
     if parsed > dt.date.today():
-        raise Problem(_("the date is in the future"), _("a date not after today"))
+        raise Problem("date_future")
     if parsed < earliest:
-        raise Problem(_("the date is before %(d)s") % {"d": earliest.isoformat()}, _("a real date"))
+        raise Problem("date_too_early", d=earliest.isoformat())
     return parsed
 
 
@@ -169,7 +180,7 @@ def sex(value: Any, notes: Notes, target: str) -> str:
     try:
         return _SEX[raw]
     except KeyError:
-        raise Problem(_("unknown sex"), _("M or F (მ or ქ, male or female)")) from None
+        raise Problem("sex_unknown") from None
 
 
 def phone(value: Any, notes: Notes, target: str) -> str:
@@ -181,7 +192,7 @@ def phone(value: Any, notes: Notes, target: str) -> str:
     if digits.startswith("995") and len(digits) == 12:
         digits = digits[3:]
     if len(digits) != 9:
-        raise Problem(_("a Georgian phone number has 9 digits after +995"), _("e.g. 599123456 or +995 599 12 34 56"))
+        raise Problem("phone_invalid")
     return digits
 
 
@@ -198,8 +209,7 @@ def disability_status(value: Any, notes: Notes, target: str) -> str:
     try:
         return _DISABILITY[raw]
     except KeyError:
-        raise Problem(_("unknown disability status"),
-                      _("empty, moderate, significant or severe (ზომიერი, მნიშვნელოვანი, მკვეთრი)")) from None
+        raise Problem("disability_unknown") from None
 
 
 _RELATION = {
@@ -218,8 +228,7 @@ def relation(value: Any, notes: Notes, target: str) -> str:
     try:
         return _RELATION[raw]
     except KeyError:
-        raise Problem(_("unknown relation to the head of household"),
-                      _("head, spouse, child, parent, sibling, grandchild, grandparent or other")) from None
+        raise Problem("relation_unknown") from None
 
 
 _STATUS = {
@@ -235,7 +244,7 @@ def enrolment_status(value: Any, notes: Notes, target: str) -> str:
     try:
         return _STATUS[raw]
     except KeyError:
-        raise Problem(_("unknown enrolment status"), _("active, applied, suspended or terminated")) from None
+        raise Problem("status_unknown") from None
 
 
 def rating_score(value: Any, notes: Notes, target: str) -> int | None:
@@ -248,9 +257,9 @@ def rating_score(value: Any, notes: Notes, target: str) -> int | None:
     try:
         number = float(raw.replace(",", "."))
     except ValueError:
-        raise Problem(_("not a number"), _("a whole number from 0 to 500000, e.g. 28500")) from None
+        raise Problem("score_not_number") from None
     if not number.is_integer() or not 0 <= number <= 500_000:
-        raise Problem(_("a rating score is a whole number from 0 to 500000"), _("e.g. 28500"))
+        raise Problem("score_out_of_range")
     return int(number)
 
 
@@ -262,8 +271,7 @@ def code(value: Any, notes: Notes, target: str) -> str:
     raw = text(value)
     limit = CODE_MAX.get(target, 64)
     if len(raw) > limit:  # never cut: two long keys cut to one prefix would become one person
-        raise Problem(_("longer than %(n)d characters") % {"n": limit},
-                      _("a code of at most %(n)d characters") % {"n": limit})
+        raise Problem("code_too_long", n=limit)
     return raw
 
 
@@ -273,9 +281,9 @@ ADDRESS_MAX = 300  # the column's length
 def address(value: Any, notes: Notes, target: str) -> str:
     """An address; one longer than the column keeps its first 300 characters, with a warning that says so."""
     raw = text(value)
+    garbled(raw)
     if len(raw) > ADDRESS_MAX:
-        notes.warn(target, raw, _("longer than %(n)d characters: only the first %(n)d are kept") % {"n": ADDRESS_MAX},
-                   _("an address of at most %(n)d characters") % {"n": ADDRESS_MAX})
+        notes.warn(target, raw, "address_cut", n=ADDRESS_MAX)
         return raw[:ADDRESS_MAX]
     return raw
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from sakme.common.georgian import fold
 from sakme.geo.models import Municipality, TbilisiDistrict, TerritorialUnit
 from sakme.registry.importing import fields as clean
@@ -65,9 +63,8 @@ class Lookups:
             stripped = raw.removeprefix("ქ. ").removesuffix(" მუნიციპალიტეტი").removesuffix(" municipality")
             found = self.municipalities.get(fold(stripped))
         if found is None:
-            raise clean.Problem(_("unknown municipality"),
-                                _("a municipality's name in Georgian or English, e.g. %(e)s")
-                                % {"e": self.example_municipalities})
+            clean.garbled(raw)  # a name garbled by a wrong encoding is said as such, not as an unknown place
+            raise clean.Problem("municipality_unknown", e=self.example_municipalities)
         return found
 
     def unit_code(self, value: Any, notes: clean.Notes, target: str) -> int | None:
@@ -78,7 +75,7 @@ class Lookups:
         try:
             return self.units[raw]
         except KeyError:
-            raise clean.Problem(_("unknown territorial unit code"), _("a unit code such as TB-1 or KA-TEL")) from None
+            raise clean.Problem("unit_unknown") from None
 
     def unit_for(self, municipality_id: int | None, address: str | None) -> int | None:
         """The unit serving a municipality (in Tbilisi: the district named in the address), or None."""

@@ -4,6 +4,8 @@ Given on the command line (`--map "piradi_nomeri=personal_number,saxeli=given_na
 
     source = "ssa"
     delimiter = ";"            # optional; sniffed from the header when absent
+    required = ["family_name"] # optional: the fields every row must have (given and family name when absent);
+                               # a row without a name that is not required is kept for linkage, with a warning
     [columns]
     piradi_nomeri = "personal_number"
     [lenient]
@@ -27,6 +29,10 @@ PERSON_FIELDS = (
     "rating_score", "assessment_date", "enrolment_status", "registered_at",
 )  # fmt: skip
 LENIENT_FIELDS = ("personal_number", "phone", "birth_date", "sex", "disability_status", "municipality")
+# What every row must have when the mapping does not say (besides a source key or a personal number, which every row
+# needs whatever the mapping says: a record without either cannot be found again).
+REQUIRED_FIELDS = ("given_name", "family_name")
+NAME_FIELDS = ("given_name", "family_name")
 
 
 @dataclass
@@ -35,15 +41,20 @@ class Mapping:
     lenient: set[str] = field(default_factory=set)
     source: str | None = None
     delimiter: str | None = None
+    required: tuple[str, ...] = REQUIRED_FIELDS  # the fields every row must have
+    header_row: int | None = None  # the row of the file that names the columns; found from `required` when None
 
     def to_json(self) -> dict[str, Any]:
         return {"columns": self.columns, "lenient": sorted(self.lenient), "source": self.source,
-                "delimiter": self.delimiter}
+                "delimiter": self.delimiter, "required": list(self.required), "header_row": self.header_row}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Mapping:
+        required = data.get("required")
         return cls(columns=dict(data.get("columns") or {}), lenient=set(data.get("lenient") or ()),
-                   source=data.get("source"), delimiter=data.get("delimiter"))
+                   source=data.get("source"), delimiter=data.get("delimiter"),
+                   required=REQUIRED_FIELDS if required is None else tuple(required),
+                   header_row=data.get("header_row"))
 
 
 def column_key(header: str) -> str:
@@ -51,7 +62,7 @@ def column_key(header: str) -> str:
     return header.replace("\ufeff", "").strip().strip('"').strip().lower()
 
 
-def _check(columns: dict[str, str], lenient: set[str]) -> None:
+def _check(columns: dict[str, str], lenient: set[str], required: tuple[str, ...] = REQUIRED_FIELDS) -> None:
     unknown = sorted(set(columns.values()) - set(PERSON_FIELDS))
     if unknown:
         raise DomainError(_("Unknown field(s) in the mapping: %(f)s. Known fields: %(k)s.")
@@ -65,6 +76,14 @@ def _check(columns: dict[str, str], lenient: set[str]) -> None:
     if bad:
         raise DomainError(_("These fields cannot be lenient: %(f)s. Lenient fields: %(k)s.")
                           % {"f": ", ".join(bad), "k": ", ".join(LENIENT_FIELDS)}, code="mapping_invalid")
+    unknown = sorted(set(required) - set(PERSON_FIELDS))
+    if unknown:
+        raise DomainError(_("Unknown field(s) in the mapping's required list: %(f)s. Known fields: %(k)s.")
+                          % {"f": ", ".join(unknown), "k": ", ".join(PERSON_FIELDS)}, code="mapping_invalid")
+    both = sorted(set(required) & lenient)
+    if both:
+        raise DomainError(_("A field cannot be both required and lenient: %(f)s.") % {"f": ", ".join(both)},
+                          code="mapping_invalid")
 
 
 def parse_map_option(text: str) -> Mapping:
@@ -89,8 +108,14 @@ def load_mapping_file(path: Path) -> Mapping:
                           code="mapping_invalid") from exc
     columns = {column_key(k): str(v) for k, v in (data.get("columns") or {}).items()}
     lenient = {k for k, v in (data.get("lenient") or {}).items() if v}
-    _check(columns, lenient)
-    return Mapping(columns=columns, lenient=lenient, source=data.get("source"), delimiter=data.get("delimiter"))
+    listed = data.get("required", REQUIRED_FIELDS)
+    if not isinstance(listed, (list, tuple)) or not all(isinstance(f, str) for f in listed):
+        raise DomainError(_("Mapping file %(p)s: “required” is a list of fields, e.g. required = [\"family_name\"].")
+                          % {"p": path.name}, code="mapping_invalid")
+    required = tuple(listed)
+    _check(columns, lenient, required)
+    return Mapping(columns=columns, lenient=lenient, source=data.get("source"), delimiter=data.get("delimiter"),
+                   required=required)
 
 
 def identity_mapping(headers: list[str]) -> Mapping:

@@ -24,15 +24,17 @@ class Outcome:
     warnings: int = 0
     households: int = 0
     enrolments: int = 0
-    problems: list[tuple[int, str, str, str, str, str]] = field(default_factory=list)
+    # (row, column, value, severity, code, params): the code's words are in `problems.CATALOGUE`
+    problems: list[tuple[int, str, str, str, str, dict[str, Any]]] = field(default_factory=list)
 
-    def problem(self, row: int, column: str, value: Any, severity: str, message: str, expected: str = "") -> None:
+    def problem(self, row: int, column: str, value: Any, severity: str, code: str, **params: Any) -> None:
         """Count a problem of one row and keep it (cut to what the ImportProblem columns hold)."""
         if severity == ImportProblem.Severity.ERROR:
             self.errors += 1
         else:
             self.warnings += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
-            # Kept and shown for weeks: a personal number in a value or a suggestion keeps its tail only.
-            self.problems.append((row, column[:100], mask_text(clean.text(value))[:300], severity, message[:300],
-                                  mask_text(expected)[:300]))
+            # Kept and shown for weeks: a personal number in a value or a parameter (a repaired number) keeps its
+            # tail only.
+            kept = {k: mask_text(v)[:300] if isinstance(v, str) else v for k, v in params.items()}
+            self.problems.append((row, column[:100], mask_text(clean.text(value))[:300], severity, code[:60], kept))

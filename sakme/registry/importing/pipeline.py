@@ -19,10 +19,11 @@ from sakme.registry.importing.checks import BatchChecks, header_of
 from sakme.registry.importing.lookups import Lookups
 from sakme.registry.importing.mapping import Mapping
 from sakme.registry.importing.matching import new_person_ids, number_conflicts, persons_match
+from sakme.registry.importing.needs import columns_not_stored
 from sakme.registry.importing.outcome import Outcome
 from sakme.registry.importing.progress import Progress
 from sakme.registry.importing.reader import FileRefused, Table, open_table
-from sakme.registry.importing.rows import RowStage, locate_columns, staged_rows
+from sakme.registry.importing.rows import RowStage, holds_columns, locate_columns, staged_rows
 from sakme.registry.importing.stage import STAGE, stage_create, stage_load
 from sakme.registry.importing.upsert import Upsert
 from sakme.registry.models import SourceSystem
@@ -64,11 +65,7 @@ class PersonImport:
         persons_match(cursor, self.source.pk)
         header = header_of(self.headers, "personal_number")
         for row, number in number_conflicts(cursor):
-            self.outcome.problem(
-                row, header, number, "warning",
-                _("this personal number belongs to another person with another birth date; "
-                  "kept on the source record only"),
-                _("check the number; record linkage will offer the pair for review"))
+            self.outcome.problem(row, header, number, "warning", "number_elsewhere")
         BatchChecks(cursor, self.outcome, self.headers).same_person()
         new_person_ids(cursor)
 
@@ -93,11 +90,16 @@ class PersonImport:
 
     def run(self) -> Outcome:
         """Read, check and write; raise BatchRefused (after collecting every problem) when nothing may be written."""
-        table = open_table(self.path, delimiter=self.mapping.delimiter, display_name=self.display_name)
-        columns = locate_columns(table.headers, self.mapping, self.display_name)
+        mapping = self.mapping
+        table = open_table(self.path, delimiter=mapping.delimiter, display_name=self.display_name,
+                           header_row=mapping.header_row, is_header=lambda cells: holds_columns(mapping, cells))
+        columns = locate_columns(table.headers, mapping, self.display_name)
         self.headers.update({target: header for target, (_index, header) in columns.items()})
+        for target, needed in columns_not_stored(columns):  # said once: every row would say the same
+            self.outcome.problem(table.header_row, columns[target][1], "", "warning", "column_not_stored",
+                                 needs=needed)
         row_stage = RowStage(headers=table.headers, columns=columns, lookups=Lookups(), outcome=self.outcome,
-                             lenient=self.mapping.lenient, strict_width=table.strict_width,
+                             lenient=mapping.lenient, required=mapping.required, strict_width=table.strict_width,
                              iso_dates=not self.pg)
         with connection.cursor() as cursor:
             if self.pg:

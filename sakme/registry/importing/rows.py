@@ -15,7 +15,8 @@ from sakme.registry import personal_numbers
 from sakme.registry.importing import fields as clean
 from sakme.registry.importing.bounds import CELL_MAX, OverlongRow
 from sakme.registry.importing.lookups import Lookups
-from sakme.registry.importing.mapping import Mapping, column_key, identity_mapping
+from sakme.registry.importing.mapping import NAME_FIELDS, REQUIRED_FIELDS, Mapping, column_key, identity_mapping
+from sakme.registry.importing.needs import values_not_stored
 from sakme.registry.importing.outcome import Outcome
 from sakme.registry.importing.progress import Progress
 from sakme.registry.importing.reader import FileRefused, Table
@@ -40,6 +41,29 @@ def memoized(cleaner: clean.Cleaner, size: int = 50_000) -> clean.Cleaner:
     return run
 
 
+def _found(headers: Sequence[Any], columns: dict[str, str]) -> Columns:
+    found: Columns = {}
+    for index, header in enumerate(headers):
+        target = columns.get(column_key(str(header or "")))
+        if target:
+            found[target] = (index, str(header).strip())
+    return found
+
+
+def _missing(found: Collection[str], mapping: Mapping) -> list[str]:
+    """The fields the mapping requires that have no column, and the key when neither of its columns is there."""
+    missing = [f for f in mapping.required if f not in found]
+    if "source_key" not in found and "personal_number" not in found:
+        missing.append("source_key / personal_number")
+    return missing
+
+
+def holds_columns(mapping: Mapping, cells: Sequence[Any]) -> bool:
+    """Whether a row of the file names every column the mapping requires (the header row, found under a title)."""
+    columns = mapping.columns or identity_mapping([str(c or "") for c in cells]).columns
+    return not _missing(_found(cells, columns), mapping)
+
+
 def locate_columns(headers: Sequence[str], mapping: Mapping, display_name: str) -> Columns:
     """field -> (cell index, header as written); refuses files missing a required column.
 
@@ -47,14 +71,8 @@ def locate_columns(headers: Sequence[str], mapping: Mapping, display_name: str) 
     """
     if not mapping.columns:
         mapping.columns = identity_mapping(list(headers)).columns
-    found: Columns = {}
-    for index, header in enumerate(headers):
-        target = mapping.columns.get(column_key(header))
-        if target:
-            found[target] = (index, header.strip())
-    missing_names = [f for f in ("given_name", "family_name") if f not in found]
-    if "source_key" not in found and "personal_number" not in found:
-        missing_names.append("source_key / personal_number")
+    found = _found(headers, mapping.columns)
+    missing_names = _missing(found, mapping)
     if missing_names:
         wanted = {v: k for k, v in mapping.columns.items()}
         described = ", ".join(f"{m} ({_('column')} “{wanted[m]}”)" if m in wanted else m for m in missing_names)
@@ -69,7 +87,8 @@ class RowStage:
     """Cleans one row into the staging table's tuple (see stage.STAGE_COLUMNS), recording its problems."""
 
     def __init__(self, *, headers: Sequence[str], columns: Columns, lookups: Lookups, outcome: Outcome,
-                 lenient: Collection[str] = (), strict_width: bool = False, iso_dates: bool = False) -> None:
+                 lenient: Collection[str] = (), required: Collection[str] = REQUIRED_FIELDS,
+                 strict_width: bool = False, iso_dates: bool = False) -> None:
         cleaners: dict[str, clean.Cleaner] = {
             "personal_number": clean.personal_number, "birth_date": memoized(clean.date), "sex": clean.sex,
             "address": clean.address, "phone": clean.phone, "disability_status": clean.disability_status,
@@ -81,11 +100,12 @@ class RowStage:
         }
         self.plan = [(target, index, header, cleaners[target]) for target, (index, header) in columns.items()
                      if target in cleaners]
-        self.names = ((columns["given_name"], memoized(clean.name)), (columns["family_name"], memoized(clean.name)))
+        self.names = [(target, columns.get(target), memoized(clean.name)) for target in NAME_FIELDS]
         self.columns = columns
         self.lookups = lookups
         self.outcome = outcome
         self.lenient = lenient
+        self.required = required
         self.strict_width = strict_width
         self.iso_dates = iso_dates  # SQLite keeps dates as ISO text
         self.headers = [h.strip() for h in headers]
@@ -103,9 +123,7 @@ class RowStage:
         self.outcome.problem(
             line, headers[-1] if extra else headers[len(cells)],
             next((c for c in cells[len(headers):] if c.strip()), "") if extra else "", "error",
-            _("the row has %(n)d cells but the header has %(m)d: a value holds the delimiter or a line "
-              "break without quotes, or cells are missing") % {"n": len(cells), "m": width},
-            _("one cell per column; a value with the delimiter or a line break in double quotes"))
+            "row_width", n=len(cells), m=width)
         return True
 
     def clean(self, line: int, cells: Sequence[Any]) -> tuple[Any, ...] | None:
@@ -114,10 +132,7 @@ class RowStage:
         if type(cells) is OverlongRow:  # a cell too long to read (`bounds`): refused by column, the file goes on
             for index in cells.over:
                 header = self.headers[index] if index < len(self.headers) else ""
-                most = {"n": f"{CELL_MAX:,}"}
-                outcome.problem(line, header or f"#{index + 1}", "", "error",
-                                _("the value is longer than %(n)s characters, the most a cell holds; it was not read")
-                                % most, _("a value of at most %(n)s characters") % most)
+                outcome.problem(line, header or f"#{index + 1}", "", "error", "cell_too_long", n=f"{CELL_MAX:,}")
             outcome.skipped += 1
             return None
         if self._width_refused(line, cells):
@@ -125,6 +140,7 @@ class RowStage:
             return None
         notes = clean.Notes()
         values: dict[str, Any] = {}
+        filled: list[str] = []  # the fields whose cell holds something
         failed = False
         for target, index, header, cleaner in self.plan:
             cell = cells[index] if index < len(cells) else None
@@ -132,33 +148,46 @@ class RowStage:
                 values[target] = cleaner(cell, notes, target)
             except clean.Problem as problem:
                 if target in self.lenient:
-                    outcome.problem(line, header, cell, "warning", problem.message + _(" (left out)"),
-                                    problem.expected)
+                    outcome.problem(line, header, cell, "warning", problem.code, **problem.params, left_out=True)
                     values[target] = None
                 else:
-                    outcome.problem(line, header, cell, "error", problem.message, problem.expected)
+                    outcome.problem(line, header, cell, "error", problem.code, **problem.params)
                     failed = True
+                continue
+            if clean.text(cell):
+                filled.append(target)
+            elif target in self.required:
+                outcome.problem(line, header, cell, "error", "value_missing")
+                failed = True
         names = []
-        for (index, header), name_cleaner in self.names:
+        for target, column, name_cleaner in self.names:
+            index, header = column or (len(cells), target)
             cell = cells[index] if index < len(cells) else None
+            if target not in self.required and not clean.text(cell):
+                # a source that may lack this name (a job seeker by family name alone): kept for linkage
+                outcome.problem(line, header, cell, "warning", "name_missing_kept")
+                names.append(("", "", ""))
+                continue
             try:
                 names.append(name_cleaner(cell, notes, header))
             except clean.Problem as problem:
-                outcome.problem(line, header, cell, "error", problem.message, problem.expected)
+                outcome.problem(line, header, cell, "error", problem.code, **problem.params)
                 failed = True
         columns = self.columns
         key: str | None = values.get("source_key") or values.get("personal_number")
         if not key and not failed:
             outcome.problem(line, columns.get("source_key", columns.get("personal_number", (0, "")))[1], "",
-                            "error", _("the row has neither a source key nor a personal number"),
-                            _("the person's key in the source system, or an 11-digit personal number"))
+                            "error", "row_no_key")
             failed = True
-        for target, value, message, expected in notes.warnings:
+        for target, value, code, params in notes.warnings:
             header = columns[target][1] if target in columns else target
-            outcome.problem(line, header, value, "warning", message, expected)
+            outcome.problem(line, header, value, "warning", code, **params)
         if failed or key is None:  # (no key: already failed above; said again for the type checker)
             outcome.skipped += 1
             return None
+        for target, code in values_not_stored(filled, values, columns):
+            index, header = columns[target]
+            outcome.problem(line, header, cells[index], "warning", code)
         return self._staged(line, key, values, names)
 
     def _staged(self, line: int, key: str, values: dict[str, Any],

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from pathlib import Path
+
+import openpyxl
 
 from sakme.accounts.actors import SYSTEM
 from sakme.demo.generator import SSA_HEADER
 from sakme.registry import services
+from sakme.registry.importing.bounds import XML_RUN_MAX
 from sakme.registry.importing.mapping import Mapping, load_mapping_file
 from sakme.registry.models import (
     Enrolment,
@@ -110,6 +115,53 @@ def refused(path: Path, before: dict, mapping: Mapping | None = None) -> tuple[I
 def inert(value: str) -> str:
     """How the error file writes a value Excel would otherwise run as a formula."""
     return "'" + value if value[:1] and value[:1] in "=+-@\t\r" else value
+
+
+def utf16_tab(tmp: Path) -> Path:
+    """What Excel writes as “Unicode text”: UTF-16 little-endian with a BOM, tab-separated."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t", lineterminator="\r\n").writerows([HEADER, row(1), row(2), row(3)])
+    (tmp / "ssa.txt").write_bytes(b"\xff\xfe" + buffer.getvalue().encode("utf-16-le"))
+    return tmp / "ssa.txt"
+
+
+def title_above_header(tmp: Path) -> Path:
+    """An export with its title and a blank line above the header (row 3); row 5 holds an unknown sex."""
+    title = "სოციალური მომსახურების სააგენტო — რეესტრის ამონაწერი, 01.03.2024;;;\n;;;;\n"
+    text = csv_text([row(1), row(2, sqesi="X"), row(3)])
+    (tmp / "ssa.csv").write_text("\ufeff" + title + text, encoding="utf-8")
+    return tmp / "ssa.csv"
+
+
+def garble(text: str) -> str:
+    """UTF-8 read as Windows-1252 and saved again, as Excel does it (the five bytes that code page lacks become the
+    control characters of the same number)."""
+    return "".join(chr(b) if 0x80 <= b <= 0x9f and b in (0x81, 0x8d, 0x8f, 0x90, 0x9d) else bytes([b]).decode("cp1252")
+                   for b in text.encode("utf-8"))
+
+
+def mojibake_names(tmp: Path) -> Path:
+    """Row 3's names were UTF-8 read as Windows-1252: “áƒ’áƒ˜áƒ...” for გიორგი."""
+    return write(tmp / "ssa.csv", [row(1), row(2, saxeli=garble("გიორგი"), gvari=garble("ბერიძე")), row(3)])
+
+
+def cell_tag_too_long(tmp: Path) -> Path:
+    """A workbook whose cell D3 (the family name of row 3) has a tag longer than any cell may be: it cannot be read,
+    but the rows after it can."""
+    book = openpyxl.Workbook()
+    for cells in [HEADER, row(1), row(2), row(3)]:
+        book.active.append(cells)
+    book.save(tmp / "ssa.xlsx")
+    source = zipfile.ZipFile(tmp / "ssa.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<c r="D3"', b'<c r="D3" x="' + b"z" * (XML_RUN_MAX + 10) + b'"', content)
+            target.writestr(item, content)
+    (tmp / "ssa.xlsx").write_bytes(out.getvalue())
+    return tmp / "ssa.xlsx"
 
 
 def empty_file(tmp: Path) -> Path:

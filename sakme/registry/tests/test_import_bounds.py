@@ -168,11 +168,48 @@ def test_an_xlsx_cell_of_40_mb_is_refused_by_its_column_without_being_read(tmp_p
     assert stage_problems(rows) == [(3, "gvari", "error")]
 
 
-def test_an_xlsx_tag_too_long_to_read_refuses_the_file_naming_the_cell(tmp_path):
-    path = workbook(tmp_path / "ssa.xlsx", [HEADER, ROWS[1], ["K2", "a", "b", "c"]],
+def test_an_xlsx_cell_tag_too_long_to_read_refuses_its_row_by_its_column(tmp_path):
+    """Before: the whole workbook was refused there (and a partial import wrote nothing)."""
+    path = workbook(tmp_path / "ssa.xlsx", [HEADER, ROWS[1], ["K2", "a", "b", "c"], ["K3", "a", "b", "c"]],
                     extra=f' x="{"z" * (BIG // 8)}"')
-    with pytest.raises(FileRefused, match="row 3, column “gvari”"):
+    rows, peak = peak_mb(lambda: read_rows(path))
+    assert peak < PEAK_MB
+    assert [line for line, _ in rows] == [2, 3, 4] and rows[2][1] == ["K3", "a", "b", "c"]
+    assert stage_problems(rows) == [(3, "gvari", "error")]
+
+
+@pytest.mark.parametrize("closes_itself", [False, True], ids=["cell with a value", "empty cell"])
+def test_a_cell_tag_too_long_is_read_as_an_overlong_cell(tmp_path, closes_itself):
+    tail = "/>" if closes_itself else "><v>0</v></c>"
+    path = _sheet(tmp_path, f'<c r="B2" t="s" x="{"z" * (BIG // 8)}"{tail}')
+    assert [(line, type(cells).__name__, cells.over) for line, cells in read_rows(path)] == [(2, "OverlongRow", [1])]
+
+
+def test_a_row_tag_too_long_loses_only_its_attributes(tmp_path):
+    path = _sheet(tmp_path, '<c r="B2" t="inlineStr"><is><t>b</t></is></c>', row_extra=f' x="{"z" * (BIG // 8)}"')
+    assert read_rows(path) == [(2, ["K", "b"])]
+
+
+def test_another_tag_too_long_to_read_refuses_the_file_naming_the_cell(tmp_path):
+    path = _sheet(tmp_path, f'<c r="B2" t="inlineStr"><is><t x="{"z" * (BIG // 8)}">b</t></is></c>')
+    with pytest.raises(FileRefused, match="row 2, column “B”"):  # (read while the header was: named by letter)
         read_rows(path)
+
+
+def _sheet(tmp_path: Path, cell: str, row_extra: str = "") -> Path:
+    """A workbook of a header and one row: a key in A2, and `cell` (written as given) after it."""
+    def inline(ref: str, value: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+    rows = (f'<row r="1">{inline("A1", "chanaceris_id")}{inline("B1", "saxeli")}</row>'
+            f'<row r="2"{row_extra}>{inline("A2", "K")}{cell}</row>')
+    with zipfile.ZipFile(tmp_path / "ssa.xlsx", "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in PARTS.items():
+            z.writestr(name, content)
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}>'
+                   f"<sheetData>{rows}</sheetData></worksheet>")
+        z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0" encoding="UTF-8"?><sst {NS}><si><t>s</t></si></sst>')
+    return tmp_path / "ssa.xlsx"
 
 
 def test_shared_strings_read_as_openpyxl_reads_them():

@@ -16,16 +16,24 @@ import openpyxl
 import pytest
 
 from sakme.registry.models import (
+    ImportBatch,
+    Person,
     SourceRecord,
 )
 from sakme.registry.tests.malformed import (
     HEADER,
+    cell_tag_too_long,
     csv_text,
     empty_file,
     latin_row,
+    mojibake_names,
     refused,
     row,
+    run,
+    state,
+    title_above_header,
     unclosed_quote,
+    utf16_tab,
     write,
 )
 
@@ -52,13 +60,18 @@ def _cp1252_far(tmp: Path) -> Path:
     return tmp / "ssa.csv"
 
 
-def _utf16(tmp: Path) -> Path:
-    (tmp / "ssa.csv").write_bytes(csv_text([row(1), row(2)]).encode("utf-16"))  # with a BOM
+def _utf16_broken(tmp: Path) -> Path:
+    """UTF-16 with half a letter on line 3 (a surrogate without its pair): not text."""
+    data = csv_text([row(1), row(2), row(3)]).encode("utf-16-le")
+    lines = data.split("\n".encode("utf-16-le"))
+    lines[2] = lines[2][:8] + b"\x00\xd8" + lines[2][8:]
+    (tmp / "ssa.csv").write_bytes(b"\xff\xfe" + "\n".encode("utf-16-le").join(lines))
     return tmp / "ssa.csv"
 
 
-def _utf16_no_bom(tmp: Path) -> Path:
-    (tmp / "ssa.csv").write_bytes(csv_text([row(1), row(2)]).encode("utf-16-le"))
+def _nul_bytes(tmp: Path) -> Path:
+    """NUL bytes that are no UTF-16 text either (a binary file named .csv)."""
+    (tmp / "ssa.csv").write_bytes(b"PQ\x00\x00\x01\x02" * 2000)
     return tmp / "ssa.csv"
 
 
@@ -153,8 +166,8 @@ UNREADABLE = {
     "cp1251": (_cp1251, ["ssa.csv", "not UTF-8", "line 3", "Windows code page", "CSV UTF-8"]),
     "windows-1252": (_cp1252, ["ssa.csv", "not UTF-8", "line 4", "0xfc"]),
     "windows-1252 far down": (_cp1252_far, ["ssa.csv", "not UTF-8", "line 501"]),
-    "utf-16 with bom": (_utf16, ["ssa.csv", "UTF-16", "CSV UTF-8"]),
-    "utf-16 without bom": (_utf16_no_bom, ["ssa.csv", "UTF-16", "CSV UTF-8"]),
+    "utf-16 broken": (_utf16_broken, ["ssa.csv", "not valid UTF-16", "line 3", "Unicode text"]),
+    "nul bytes": (_nul_bytes, ["ssa.csv", "not a text file", "CSV UTF-8"]),
     "empty": (empty_file, ["ssa.csv", "is empty"]),
     "header only": (_header_only, ["ssa.csv", "header but no rows"]),
     "header and blank lines": (_header_and_blank_lines, ["ssa.csv", "header but no rows"]),
@@ -193,3 +206,62 @@ def test_an_unclosed_quote_never_swallows_the_rows_after_it(earlier, tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     refused(path, earlier)
     assert not SourceRecord.objects.filter(key__in=["SSA1", "SSA2", "SSA3", "SSA4"]).exists()
+
+
+# -- files as real exports write them, read all the same --------------------------------------------------------------
+
+
+def _utf16_no_bom(tmp: Path) -> Path:
+    (tmp / "ssa.csv").write_bytes(csv_text([row(1), row(2), row(3)]).encode("utf-16-le"))
+    return tmp / "ssa.csv"
+
+
+def _xlsx_title_above_header(tmp: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["რეესტრის ამონაწერი, 01.03.2024"])
+    sheet.append([])
+    for cells in [HEADER, row(1), row(2, sqesi="X"), row(3)]:
+        sheet.append(cells)
+    book.save(tmp / "ssa.xlsx")
+    return tmp / "ssa.xlsx"
+
+
+READ = {
+    # name: (file, the rows numbered as in the file: (row with an error, its column) or None)
+    "utf-16 as Excel's Unicode text": (utf16_tab, None),
+    "utf-16 without bom": (_utf16_no_bom, None),
+    "csv with a title above the header": (title_above_header, (5, "sqesi")),
+    "xlsx with a title above the header": (_xlsx_title_above_header, (5, "sqesi")),
+}
+
+
+@pytest.mark.parametrize("build,error", READ.values(), ids=READ.keys())
+def test_a_file_as_exports_write_it_is_read_with_its_rows_numbered_as_in_the_file(earlier, tmp_path, build, error):
+    batch = run(build(tmp_path), all_or_nothing=False)
+    assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
+    assert (batch.rows_total, batch.created + batch.updated) == (3, 3 if error is None else 2)
+    assert [(p.row, p.column) for p in batch.problems.filter(severity="error")] == ([error] if error else [])
+    assert Person.objects.filter(source_records__key="SSA1", given_name_ka="ნინო", family_name_ka="ბერიძე").exists()
+
+
+def test_mojibake_names_are_said_as_such_with_the_names_they_were(earlier, tmp_path):
+    batch, problems = refused(mojibake_names(tmp_path), earlier)
+    assert [(r, c, s) for r, c, _v, s, *_ in problems] == [(3, "saxeli", "error"), (3, "gvari", "error")]
+    assert [(p.code, p.params, p.expected) for p in batch.problems.order_by("id")] == [
+        ("text_garbled", {"repaired": "გიორგი"}, "გიორგი"), ("text_garbled", {"repaired": "ბერიძე"}, "ბერიძე")]
+    assert "UTF-8 read as Windows-1252" in problems[0][4] and problems[0][2].startswith("áƒ")
+
+
+def test_an_oversized_cell_in_a_partial_import_is_a_problem_of_its_row(earlier, tmp_path):
+    """Before: the workbook was refused whole at the cell's tag, and no row was written."""
+    batch = run(cell_tag_too_long(tmp_path), all_or_nothing=False)
+    assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
+    assert [(p.row, p.column, p.code) for p in batch.problems.all()] == [(3, "gvari", "cell_too_long")]
+    assert sorted(SourceRecord.objects.filter(batch=batch).values_list("key", flat=True)) == ["SSA1", "SSA3"]
+
+
+def test_an_oversized_cell_refuses_an_all_or_nothing_import_by_its_row(earlier, tmp_path):
+    _batch, problems = refused(cell_tag_too_long(tmp_path), earlier)
+    assert [(r, c, s) for r, c, _v, s, *_ in problems] == [(3, "gvari", "error")]
+    assert state() == earlier

@@ -15,6 +15,7 @@ from sakme.registry.importing.fields import Notes, Problem
 from sakme.registry.importing.lookups import Lookups, Reference
 from sakme.registry.importing.mapping import Mapping, parse_map_option
 from sakme.registry.importing.outcome import MAX_PROBLEMS_KEPT, Outcome
+from sakme.registry.importing.problems import problem_text
 from sakme.registry.importing.reader import FileRefused, Table
 from sakme.registry.importing.rows import RowStage, locate_columns, memoized, staged_rows
 from sakme.registry.importing.stage import STAGE_NAMES
@@ -97,8 +98,9 @@ def test_a_bad_value_refuses_the_row_and_names_its_column():
     assert staged(stage, [*GOOD[:4], "31.02.1990", *GOOD[5:]], line=7) is None
     assert problems(stage) == [(7, "dabadebis_tarigi", "31.02.1990", "error")]
     assert stage.outcome.skipped == 1 and stage.outcome.errors == 1
-    _row, _column, _value, _severity, message, expected = stage.outcome.problems[0]
-    assert message and expected  # what is wrong, and what would be right
+    _row, _column, _value, _severity, code, params = stage.outcome.problems[0]
+    message, expected = problem_text(code, params)
+    assert (code, message, expected) == ("date_invalid", "not a date", "DD.MM.YYYY or YYYY-MM-DD, e.g. 25.03.1987")
 
 
 def test_every_problem_of_a_row_is_reported_not_only_the_first():
@@ -112,7 +114,8 @@ def test_a_lenient_field_is_left_out_with_a_warning():
     row = staged(stage, [*GOOD[:8], "12345", *GOOD[9:]])
     assert row is not None and row["phone"] is None
     assert problems(stage) == [(2, "telefoni", "12345", "warning")]
-    assert stage.outcome.problems[0][4].endswith(" (left out)")
+    _row, _column, _value, _severity, code, params = stage.outcome.problems[0]
+    assert problem_text(code, params)[0] == "a Georgian phone number has 9 digits after +995 (left out)"
 
 
 def test_a_row_needs_a_source_key_or_a_personal_number():
@@ -153,7 +156,7 @@ def test_a_municipality_is_found_by_any_of_its_spellings():
     assert lookups.municipality("", Notes(), "municipality") is None
     with pytest.raises(Problem) as refused:
         lookups.municipality("Atlantis", Notes(), "municipality")
-    assert "Kutaisi, Tbilisi" in refused.value.expected
+    assert "Kutaisi, Tbilisi" in problem_text(refused.value.code, refused.value.params)[1]
 
 
 def test_columns_are_found_by_header_and_missing_ones_refuse_the_file():
