@@ -75,17 +75,12 @@ BLOCKING_RULES: tuple[Rule, ...] = (
          hint=gettext_noop("use the first two letters of the family name")),
     Rule(gettext_noop("birth date + given initial"), ("birth_date", "substr(given_key, 1, 1)"),
          hint=gettext_noop("use the first two letters of the given name")),
-    # Given and family name swapped and one of them mistyped: the smaller of the two initials still agrees.
-    Rule(gettext_noop("birth date + either initial"), ("birth_date", _either_initial(1)[0]),
-         hint=gettext_noop("use the first two letters of both names")),
     # Names alone make huge blocks (Giorgi Beridze: 115,000 pairs in a million); with the birth year, a birth date
     # mistyped in its month or day still meets its pair, and a typo after the third letter of a name too.
     Rule(gettext_noop("names' first letters + birth year"), (*_either_initial(3), "birth_year"),
          hint=gettext_noop("add the birth month")),
     Rule(gettext_noop("names + birth month and day"), (*_NAMES, "birth_month", "birth_day"),
          hint=gettext_noop("add the birth year")),
-    Rule(gettext_noop("names + birth day"), ("given_key", "family_key", "birth_day"),
-         hint=gettext_noop("add the birth month to the names and day")),
     Rule(gettext_noop("names swapped"), ("given_key", "family_key"), ("family_key", "given_key"),
          hint=gettext_noop("add the birth year to the swapped names")),
     # A birth date wrong and a name mistyped: the same house on the same street, and the other name's first three
