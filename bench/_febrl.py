@@ -111,6 +111,7 @@ def work_febrl(folder: str, number: int) -> dict[str, Any]:
     """Import set `number` into its own source and deduplicate it with `sakme link dedupe`, then score it."""
     import io
 
+    import pyarrow as pa
     from django.core.management import call_command
 
     from sakme.accounts.actors import SYSTEM
@@ -148,8 +149,10 @@ def work_febrl(folder: str, number: int) -> dict[str, Any]:
               for i, a in enumerate(members) for b in members[i + 1:]}
     con = duckdb_connection()
     cache.cache_load(con, source, "prepared")
-    con.execute("CREATE TABLE truth (a BIGINT, b BIGINT)")
-    con.executemany("INSERT INTO truth VALUES (?, ?)", sorted(truth))
+    pairs = sorted(truth)
+    con.register("truth_arrow", pa.table({"a": pa.array([a for a, _b in pairs], pa.int64()),
+                                          "b": pa.array([b for _a, b in pairs], pa.int64())}))
+    con.execute("CREATE TABLE truth AS SELECT * FROM truth_arrow")
     rules = true_pairs_found(con, "prepared", BLOCKING_RULES, "truth")
     con.close()
     auto, review = run.counts.get("auto_accepted", 0), run.counts.get("review", 0)

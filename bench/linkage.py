@@ -103,10 +103,38 @@ def work_sakme(folder: str, engine: str = "duckdb") -> dict[str, Any]:
     # Local Spark's JVM is a child process, ended (and waited for) when the run closes.
     jvm = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if engine == "spark" else None
     evaluation = services.link_evaluate(actor=SYSTEM, truth=Path(folder) / "truth.csv").figures["truth"]
+    rules = _rules_on_truth(Path(folder) / "truth.csv") if engine == "duckdb" else None
+    auto, review = run.counts.get("auto_accepted", 0), run.counts.get("review", 0)
     return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak), "timings": run.timings, "engine": engine,
+            "rules": rules, "review_share": review / (auto + review) if auto + review else None,
             "jvm_peak_rss_mb": round(jvm) if jvm is not None else None,
             "counts": {k: v for k, v in run.counts.items() if k != "blocking"}, "blocking": run.counts["blocking"],
             "links": evaluation["links"], "model": evaluation["model"]}
+
+
+def _rules_on_truth(path: Path) -> dict[str, int]:
+    """How many true pairs each blocking rule alone finds among the run's prepared records (its cache)."""
+    import pyarrow as pa
+
+    from sakme.linkage import cache
+    from sakme.linkage.backends import duckdb_connection
+    from sakme.linkage.blocking import true_pairs_found
+    from sakme.linkage.specification import BLOCKING_RULES
+    from sakme.registry.models import SourceRecord
+
+    ids = {(s, k): i for s, k, i in SourceRecord.objects.filter(source__code__in=["ssa", "worknet"])
+           .values_list("source__code", "key", "id").iterator(chunk_size=50_000)}
+    with path.open(encoding="utf-8", newline="") as handle:
+        pairs = [(ids[("ssa", a)], ids[("worknet", b)]) for a, b in list(csv.reader(handle))[1:]
+                 if ("ssa", a) in ids and ("worknet", b) in ids]
+    con = duckdb_connection()
+    cache.cache_load(con, "ssa+worknet", "prepared")
+    con.register("truth_arrow", pa.table({"a": pa.array([a for a, _b in pairs], pa.int64()),
+                                          "b": pa.array([b for _a, b in pairs], pa.int64())}))
+    con.execute("CREATE TABLE truth AS SELECT * FROM truth_arrow")
+    found = true_pairs_found(con, "prepared", BLOCKING_RULES, "truth")
+    con.close()
+    return found
 
 
 def work_plain(folder: str) -> dict[str, Any]:
@@ -283,6 +311,9 @@ def main() -> None:
     print(f"sakme on {args.engine}: {ours['seconds']} s, peak RSS {ours['peak_rss_mb']} MB{jvm}, links precision "
           f"{_f(ours['links']['precision'])} recall {_f(ours['links']['recall'])} F1 {_f(ours['links']['f1'])}")
     print("       " + ", ".join(f"{k} {v}" for k, v in ours["timings"].items()))
+    print(f"       review share {_f(ours['review_share'])}")
+    if ours.get("rules"):
+        print("       true pairs each rule finds: " + ", ".join(f"{k} {v:,}" for k, v in ours["rules"].items()))
     if not args.skip_plain:
         results["plain"] = plain = c.run_worker(SCRIPT, "plain", url, folder=str(folder))
         print(f"plain Splink: {plain['seconds']} s, peak RSS {plain['peak_rss_mb']} MB, precision "
