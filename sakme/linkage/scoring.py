@@ -80,8 +80,8 @@ def refine_prior(con: duckdb.DuckDBPyConnection, *, prior: float, pairs: float, 
     the expectation-maximisation step for λ alone, over the blocked pairs (a pair no rule blocks counts as a
     non-match). Each pair's Bayes factor stays; its weight moves by the change of the prior's log-odds.
     """
-    weights = np.array([row[0] for row in con.execute(f"SELECT match_weight FROM {PREDICTIONS}").fetchall()],
-                       dtype=np.float64)
+    weights = np.asarray(con.execute(f"SELECT match_weight FROM {PREDICTIONS}").fetchnumpy()["match_weight"],
+                         dtype=np.float64)
     if not len(weights) or pairs <= 0:
         return prior
     factors = weights - _logit2(prior)
