@@ -60,7 +60,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         context["running"] = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).count()
     if user.can(Capability.ROLLOUT_VIEW):
         context["model"] = _indicator_2_1()
-        context["persons_total"] = Person.objects.count() if user.can(Capability.REGISTRY_TOTALS) else None
+        context["persons_total"] = (Person.objects.filter(merged_into__isnull=True).count()  # merged: counted once
+                                    if user.can(Capability.REGISTRY_TOTALS) else None)
     return render(request, "home.html", context)
 
 

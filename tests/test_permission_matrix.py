@@ -19,7 +19,7 @@ from sakme.accounts.roles import Role
 from sakme.exports.services import export_create
 from sakme.registry.models import ImportBatch, Person, SourceSystem
 from sakme.tests.factories import number_of, person, sign_in
-from tests import matrix_assistance, matrix_outreach, matrix_surveys
+from tests import matrix_assistance, matrix_merging, matrix_outreach, matrix_surveys
 from tests.matrix_objects import (
     ACTIVITY_KINDS,
     ACTIVITY_READERS,
@@ -49,7 +49,7 @@ from tests.matrix_rules import (
 
 # Apps whose rows, objects and addresses live in a module of their own (tests/matrix_<app>.py): each has ROWS, the
 # SCOPED_KINDS tried on another unit's record too, `objects(person, household)` and `url(name, kind, target)`.
-APP_MATRICES = (matrix_assistance, matrix_outreach, matrix_surveys)
+APP_MATRICES = (matrix_assistance, matrix_outreach, matrix_surveys, matrix_merging)
 
 
 

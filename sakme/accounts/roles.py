@@ -29,6 +29,7 @@ class Capability(models.TextChoices):
     IMPORT_RUN = "import.run", _("Import registry files")
     LINKAGE_RUN = "linkage.run", _("Run record linkage and train its models")
     LINKAGE_REVIEW = "linkage.review", _("Review candidate links between records")
+    PERSON_MERGE = "person.merge", _("Merge persons found to be one, and undo a merge")
     GEO_VIEW = "geo.view", _("See territorial units and the service-model rollout")
     ADMIN_SITE = "admin.site", _("Administer users and reference data")
     CASE_VIEW = "case.view", _("See the cases of one's units")
@@ -72,6 +73,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.IMPORT_RUN: frozenset({Role.DATA_STEWARD}),
     Capability.LINKAGE_RUN: frozenset({Role.DATA_STEWARD}),
     Capability.LINKAGE_REVIEW: frozenset({Role.DATA_STEWARD}),
+    # Who settles links settles their persons: a "same person" becomes one person (and a wrong one is undone).
+    Capability.PERSON_MERGE: frozenset({Role.DATA_STEWARD}),
     Capability.GEO_VIEW: frozenset(Role),
     Capability.ADMIN_SITE: frozenset({Role.ADMINISTRATOR}),
     # Regional coordinators read the cases of their region's units; the units' own staff work on them.

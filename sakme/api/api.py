@@ -19,6 +19,7 @@ from sakme.api.routers import (
     imports,
     indicators,
     linkage,
+    merges,
     outreach,
     registry,
     supported_employment,
@@ -40,6 +41,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", registry.router)
+api.add_router("/", merges.router)
 api.add_router("/", geo.router)
 api.add_router("/", cases.router)
 api.add_router("/", supported_employment.router)

@@ -78,6 +78,12 @@ def pair_decide(request: AuthedRequest, pair_id: int) -> HttpResponse:
     following_id = selectors.next_pair_id_for_user(request.user, after=pair.pk)
     if not request.htmx:
         messages.info(request, _("Decision saved: %(d)s.") % {"d": pair.get_decision_display()})
+        settled = pair.persons  # type: ignore[attr-defined]  # what became of its persons (htmx: beside "Saved")
+        if settled.refused is not None:  # the decision stands; why its persons stay two is said
+            say_refusal(request, settled.refused)
+        elif settled.merge is not None:
+            messages.success(request, _("Person %(m)s was merged into person %(s)s.")
+                             % {"m": settled.merge.merged_id, "s": settled.merge.survivor_id})
         return redirect("linkage:pair", pair_id=following_id) if following_id else redirect("linkage:queue")
     following = (selectors.pair_get_for_user(request.user, following_id, context=request.path)
                  if following_id else None)
@@ -114,4 +120,4 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     """A run's progress (polled while it runs), counts, timings, and figures."""
     run = services.link_run_get(actor=request.user, run_id=run_id)
     template = "linkage/run.html#status" if request.htmx else "linkage/run.html"
-    return render(request, template, {"run": run})
+    return render(request, template, {"run": run, "report": selectors.run_report(run)})

@@ -55,6 +55,9 @@ class Person(Versioned):
     # The source whose values the person's fields carry; other sources only fill what is blank.
     primary_source = models.ForeignKey("SourceSystem", on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="+", db_index=False)  # a handful of values: no index
+    # Set when the person was merged into another (see merging.py): kept for the unmerge, hidden from lists.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("merged into"))
 
     class Meta:
         verbose_name = _("person")
@@ -348,3 +351,35 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.person_id} until {self.until:%Y-%m-%d %H:%M}"
+
+
+class PersonMerge(models.Model):
+    """Two persons found to be one, merged (see merging.py): what moved from the merged person to the survivor, which
+    of the survivor's fields the merge filled, who decided it and on which linkage pair, and whether it was undone."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_received",
+                                 verbose_name=_("survivor"))
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_given",
+                               verbose_name=_("merged person"))
+    # {"app_label.model.field": [ids of the rows that pointed at the merged person and now point at the survivor]}
+    moved = models.JSONField(default=dict)
+    # {"field": [before, after]} of the survivor's fields the merged person filled ("personal_number": its digest)
+    filled = models.JSONField(default=dict)
+    # The linkage pair (and run) that found them, by id: the registry does not know linkage's tables.
+    pair_id = models.PositiveBigIntegerField(_("linkage pair"), null=True, blank=True)
+    run_id = models.PositiveBigIntegerField(_("linkage run"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("merged at"))
+    unmerged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("unmerged by"))
+    unmerged_at = models.DateTimeField(_("unmerged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge of persons")
+        verbose_name_plural = _("merges of persons")
+        constraints = [models.UniqueConstraint(fields=["merged"], condition=models.Q(unmerged_at__isnull=True),
+                                               name="personmerge_one_current_per_merged")]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"

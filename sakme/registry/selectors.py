@@ -14,6 +14,7 @@ from sakme.audit.models import AccessKind
 from sakme.common.georgian import fold
 from sakme.registry import name_keys, personal_numbers
 from sakme.registry.access import persons_for_user
+from sakme.registry.merges import merges_into
 from sakme.registry.models import Enrolment, ImportBatch, Membership, NameKey, Person, SourceRecord
 
 SEARCH_LIMIT = 25
@@ -152,7 +153,7 @@ def person_page(*, person: Person) -> dict[str, Any]:
         enrolments = list(household.enrolments.order_by("-assessment_date"))
     records = list(SourceRecord.objects.filter(person=person).select_related("source", "batch", "municipality"))
     return {"membership": membership, "household": household, "members": members, "enrolments": enrolments,
-            "records": records}
+            "records": records, "merges": list(merges_into(person))}
 
 
 def import_batches(*, limit: int = 50) -> QuerySet[ImportBatch]:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from sakme.accounts.actors import AuthedRequest
@@ -19,11 +20,11 @@ from sakme.audit.models import AccessKind
 from sakme.audit.selectors import access_history
 from sakme.audit.services import record_access
 from sakme.common.errors import DomainError
-from sakme.common.pages import refusal_of, refuse_form, render_form
+from sakme.common.pages import perform, refusal_of, refuse_form, render_form
 from sakme.geo.access import requires
-from sakme.registry import access, emergency, reveal, selectors, services
+from sakme.registry import access, emergency, merges, reveal, selectors, services
 from sakme.registry.forms import EmergencyAccessForm, ImportForm, RevealForm, SearchForm
-from sakme.registry.models import ImportBatch
+from sakme.registry.models import ImportBatch, PersonMerge
 
 
 @requires(Capability.PERSON_VIEW)
@@ -41,14 +42,32 @@ def search(request: AuthedRequest) -> HttpResponse:
 @requires(Capability.PERSON_VIEW)
 def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     """A person of the user's units, their household and source records (an access event)."""
-    person = access.person_get_for_user(request.user, person_id, context=request.path)
+    try:
+        person = access.person_get_for_user(request.user, person_id, context=request.path)
+    except access.PersonMerged as moved:  # the person lives on in another: go there, saying so
+        messages.info(request, _("Person %(p)s was merged into this person: their records are here now.")
+                      % {"p": person_id})
+        return redirect("registry:person", moved.survivor_id)
     context = {"person": person, **selectors.person_page(person=person)}
     others = [m.person_id for m in context["members"] if m.person_id != person.pk]
+    others += [m.merged_id for m in context["merges"]]
     record_access(actor=request.user, person_ids=others, kind=AccessKind.LISTED, context=request.path)
     context["perms_reveal"] = request.user.can(Capability.PERSON_NUMBER_REVEAL)
+    context["perms_merge"] = request.user.can(Capability.PERSON_MERGE)
     if request.user.can(Capability.ACCESS_LOG_VIEW):
         context["accesses"] = list(access_history(person_id=person.pk))
     return render(request, "registry/person.html", context)
+
+
+@requires(Capability.PERSON_MERGE)
+@require_POST
+def person_unmerge(request: AuthedRequest, merge_id: int) -> HttpResponse:
+    """Undo a merge: both persons back as they were (or why not), on the survivor's page."""
+    survivor = PersonMerge.objects.filter(pk=merge_id).values_list("survivor_id", "survivor__merged_into_id").first()
+    back_to = (survivor[1] or survivor[0]) if survivor else 0  # where the survivor is now
+    return perform(request, lambda: merges.person_unmerge(actor=request.user, merge_id=merge_id),
+                   success=lambda m: _("Unmerged: person %(p)s is a person of their own again.") % {"p": m.merged_id},
+                   to=reverse("registry:person", args=[back_to]))
 
 
 @requires(Capability.PERSON_NUMBER_REVEAL)
@@ -128,7 +147,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
 def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """A batch's progress (polled while it runs), its counts and its first problems."""
     batch = services.import_batch_get_for_user(request.user, batch_id)
-    problems = list(batch.problems.all()[:200])
+    problems = [services.import_problem_shown(p) for p in batch.problems.all()[:200]]
     context = {"batch": batch, "problems": problems, "progress": services.import_progress(batch),
                "running": batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING)}
     template = "registry/import_detail.html#status" if request.htmx else "registry/import_detail.html"

@@ -29,7 +29,7 @@ from sakme.casework.models import (
 from sakme.employment.models import JobSeeker, WorkHistoryEntry
 from sakme.exports.services import exports_expire
 from sakme.outreach.models import ContactAttempt
-from sakme.registry.models import EmergencyAccess, ImportBatch, ImportProblem, Person, SourceRecord
+from sakme.registry.models import EmergencyAccess, ImportBatch, ImportProblem, Person, PersonMerge, SourceRecord
 from sakme.retention.policy import retention_days
 from sakme.surveys.models import Response
 
@@ -68,12 +68,16 @@ def _chunked_delete(rows: QuerySet[Model], *, purge_audit: bool = False) -> int:
 
 
 def persons_to_anonymise(cutoff: dt.datetime) -> QuerySet[Person]:
-    """Worknet-only persons with nothing newer than `cutoff`: no record imported, no case open or closed since."""
+    """Worknet-only persons with nothing newer than `cutoff`: no record imported, no case open or closed since. A
+    person merged into another (registry/merging.py) holds nothing of their own: they go with their survivor."""
     kept = SourceRecord.objects.filter(person_id=OuterRef("pk"), source__code=KEPT_SOURCE)
     recent = SourceRecord.objects.filter(person_id=OuterRef("pk"), batch__created_at__gte=cutoff)
     active = Case.objects.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=cutoff.date()),
                                  job_seeker__person_id=OuterRef("pk"))
-    return Person.objects.filter(anonymised_on__isnull=True).exclude(Exists(kept)).exclude(
+    # A subquery, not a join: the persons are read FOR UPDATE.
+    own = Q(merged_into__isnull=True) | Q(merged_into__in=Person.objects.filter(anonymised_on__isnull=False)
+                                         .values("pk"))
+    return Person.objects.filter(own, anonymised_on__isnull=True).exclude(Exists(kept)).exclude(
         Exists(recent)).exclude(Exists(active))
 
 
@@ -100,6 +104,8 @@ def persons_anonymise(cutoff: dt.datetime, today: dt.date) -> int:
                 "given_name_ka", "family_name_ka", "given_name_lat", "family_name_lat", "given_key", "family_key",
                 "address", "phone", "personal_number_digest", "personal_number_sealed", "personal_number_tail",
                 "birth_date", "anonymised_on", "version"])
+            # What a merge filled on them (phone, address, ...) goes too: an unmerge then restores the rows only.
+            PersonMerge.objects.filter(Q(survivor__in=persons) | Q(merged__in=persons)).update(filled={})
             records = list(SourceRecord.objects.filter(person__in=persons))
             for r in records:
                 r.given_name = r.family_name = r.address = r.phone = ""

@@ -22,7 +22,15 @@ from sakme.accounts.services import api_token_create
 from sakme.audit.models import AccessEvent, AccessKind, AuditEvent
 from sakme.linkage.models import CandidatePair, LinkageModel, LinkRun
 from sakme.linkage.tasks import link_run_task
-from sakme.registry.models import ImportBatch, ImportProblem, Person, SourceRecord, SourceSystem
+from sakme.registry.models import (
+    Household,
+    ImportBatch,
+    ImportProblem,
+    Membership,
+    Person,
+    SourceRecord,
+    SourceSystem,
+)
 from sakme.registry.tests.test_import import HEADER, ROWS
 from sakme.tests.factories import import_batches, person
 
@@ -281,6 +289,9 @@ def test_a_pair_with_its_evidence_and_a_decision_that_cannot_overwrite_another(s
 def test_a_persons_links_are_read_in_the_users_units_only(steward, counsellor, staff, pairs):
     pair = pairs[0]
     own, elsewhere = pair.record_a.person_id, pair.record_b.person_id  # of TB-1 and of KA-TEL
+    for person_id in (own, elsewhere):  # each in a household: the match cannot merge them, their links show
+        home = Household.objects.create(source=SourceSystem.objects.get(code="ssa"), key=f"H{person_id}")
+        Membership.objects.create(household=home, person_id=person_id)
     decided = _post(steward, f"/linkage/pairs/{pair.pk}/decision", {"decision": "match", "seen_decision": ""})
     assert decided.status_code == 200, decided.content
     found = counsellor.get(f"{API}/persons/{own}/links")

@@ -13,6 +13,7 @@ from sakme.common.errors import ConcurrentEdit, DomainError, NotFound
 from sakme.geo.access import require
 from sakme.linkage import selectors, store
 from sakme.linkage.models import CandidatePair
+from sakme.linkage.services.merges import pair_persons_settle
 
 # -- stewards' decisions --------------------------------------------------------------------------------------
 
@@ -27,7 +28,10 @@ def pair_decide(*, actor: Actor, pair_id: int, decision: str, seen_decision: str
     or unsure.
 
     `seen_decision` is the decision the steward saw; if someone decided the pair meanwhile, the decision is
-    refused (ConcurrentEdit) rather than silently overwritten. The clusters of both records are rebuilt.
+    refused (ConcurrentEdit) rather than silently overwritten. The clusters of both records are rebuilt. "Same
+    person" merges the persons of the two records in the same transaction (`merges.pair_persons_settle`; what a
+    merge did or why it could not is `pair.persons`); a pair merged on its decision and decided otherwise now is
+    unmerged.
     """
     require(actor, Capability.LINKAGE_REVIEW)
     if decision not in (CandidatePair.Decision.MATCH, CandidatePair.Decision.NON_MATCH,
@@ -53,6 +57,8 @@ def pair_decide(*, actor: Actor, pair_id: int, decision: str, seen_decision: str
         pair.save(update_fields=["decision", "status", "decided_by", "decided_at"])
         if before["status"] != pair.status:
             store.clusters_rebuild_around([pair.record_a_id, pair.record_b_id])
+        # "Same person" merges the two persons; the view says what came of it.
+        pair.persons = pair_persons_settle(actor=actor, pair=pair)  # type: ignore[attr-defined]
         audit.record(actor=actor, action="linkage.pair.decide", entity_type="linkage.candidatepair",
                      entity_id=pair.pk, changes={"before": before,
                                                  "after": {"status": pair.status, "decision": pair.decision},

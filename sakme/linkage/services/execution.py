@@ -26,8 +26,9 @@ from sakme.linkage.blocking import TooManyPairs, check_blocking
 from sakme.linkage.models import Engine, LinkageModel, LinkRun, LinkType
 from sakme.linkage.preparation import prepare
 from sakme.linkage.records import read_records
+from sakme.linkage.services.merges import linked_persons_merge
 from sakme.linkage.specification import BLOCKING_RULES
-from sakme.linkage.training import register_inputs, train
+from sakme.linkage.training import pair_total, register_inputs, train
 from sakme.registry.models import ImportBatch
 
 logger = logging.getLogger(__name__)
@@ -161,11 +162,19 @@ def _execute_full(run: LinkRun, tracker: _Tracker, actor: Actor) -> None:
         if model is None or run.retrain:
             tracker("training", 20)
             splink_model, prior, summary = train(backend, inputs, progress=tracker)
-            model = _model_save(scope, link, sources, splink_model, prior, summary, actor)
+            tracker("scoring", 60)
+            # A new model scores once with room below the threshold, then takes the prior its scores imply.
+            scoring.score(backend, inputs, splink_model, lower=conf.lower_threshold() / scoring.PRIOR_HEADROOM)
+            refined = scoring.refine_prior(con, prior=prior, pairs=pair_total(con, inputs),
+                                           lower=conf.lower_threshold())
+            summary = {**summary, "prior_from_rules": prior, "prior_from_scores": refined}
+            splink_model["probability_two_random_records_match"] = refined
+            model = _model_save(scope, link, sources, splink_model, refined, summary, actor)
+        else:
+            tracker("scoring", 60)
+            scoring.score(backend, inputs, model.splink_model, lower=model.lower_threshold)
         run.model = model
         LinkRun.objects.filter(pk=run.pk).update(model=model)
-        tracker("scoring", 60)
-        scoring.score(backend, inputs, model.splink_model, lower=model.lower_threshold)
         scored = scoring.classify(con, model.splink_model, upper=model.upper_threshold, link=link)
         tracker("storing", 85)
         with transaction.atomic():
@@ -173,6 +182,7 @@ def _execute_full(run: LinkRun, tracker: _Tracker, actor: Actor) -> None:
             counts = store.pairs_write(con, model_id=model.pk, run_id=run.pk, scope_model_ids=_scope_models(scope))
             tracker("clustering", 92)  # written with the store, seen when it commits
             clusters = store.clusters_rebuild_all()
+            run.counts.update(linked_persons_merge(actor=actor, run_id=run.pk))  # links become one person
         run.counts.update({"scored_pairs": scored, "auto_accepted": counts.get("auto_accepted", 0),
                            "review": counts.get("review", 0), "clusters": clusters, "prepared": prepared})
         if run.engine == Engine.DUCKDB:
@@ -195,6 +205,8 @@ def _execute_batch(run: LinkRun, tracker: _Tracker, actor: Actor) -> None:
         tracker("scoring", 10 + 80 * index // len(models))
         done = 10 + 80 * (index + 1) // len(models)
         _batch_against(run, model, clustering=functools.partial(tracker, "clustering", done))
+    with transaction.atomic():  # the new links become one person each (a kill before: the next run does it)
+        run.counts.update(linked_persons_merge(actor=actor, run_id=run.pk))
     run.model = models[0]
 
 
