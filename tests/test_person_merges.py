@@ -250,3 +250,27 @@ def test_a_merged_person_is_anonymised_with_their_survivor_not_before(two):
     persons_anonymise(later, DAY)  # and what the merge filled on the survivor is no longer kept beside it
     assert PersonMerge.objects.get(pk=merge.pk).filled == {}
     assert Person.objects.get(pk=two["worknet"].pk).given_name_ka == ""
+
+
+def test_an_import_with_the_merged_persons_number_finds_the_survivor(staff, tmp_path):
+    # Both held a number: the survivor keeps its own, the merged person keeps the other. A new Worknet row with the
+    # other number and the same birth date is the survivor's, not the hidden person's, and no conflict.
+    from sakme.registry.importing.mapping import MAPPINGS_DIR, load_mapping_file
+    from sakme.registry.services import import_file
+
+    first = person(unit="TB-1", personal_number="01001012345")
+    second = person(unit="TB-1", personal_number="01001054321")
+    _record(first, "ssa", "S-9")
+    _record(second, "worknet", "W-9")
+    merge = merges.person_merge(actor=SYSTEM, survivor_id=first.pk, merged_id=second.pk)
+    held = merge.merged.personal_number_tail
+    number = "01001012345" if first.pk == merge.merged_id else "01001054321"
+    assert number.endswith(held)
+    path = tmp_path / "worknet.csv"
+    path.write_text("worknet_id,personal_id,first_name,last_name,birth_date\n"
+                    f"W-10,{number},Nino,Beridze,1990-05-17\n", encoding="utf-8")
+    batch = import_file(actor=SYSTEM, source_code="worknet", path=path,
+                        mapping=load_mapping_file(MAPPINGS_DIR / "worknet.toml"))
+    assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
+    assert SourceRecord.objects.get(key="W-10").person_id == merge.survivor_id
+    assert not batch.problems.filter(code="number_elsewhere").exists()

@@ -10,12 +10,14 @@ from sakme.registry.personal_numbers import masked
 
 
 def persons_match(cursor: CursorWrapper, source_id: int) -> None:
-    """Set each staged row's person: the one its source key had, else the one with its number and birth date."""
+    """Set each staged row's person: the one its source key had, else the one with its number and birth date. A
+    number held by a person merged into another (kept there when the survivor has a number of its own) finds the
+    survivor."""
     cursor.execute(
         f"UPDATE {STAGE} AS s SET person_id = sr.person_id FROM registry_sourcerecord AS sr "
         f"WHERE sr.source_id = %s AND sr.key = s.source_key", [source_id])
     cursor.execute(
-        f"UPDATE {STAGE} AS s SET person_id = p.id FROM registry_person AS p "
+        f"UPDATE {STAGE} AS s SET person_id = COALESCE(p.merged_into_id, p.id) FROM registry_person AS p "
         f"WHERE s.person_id IS NULL AND s.pn_digest IS NOT NULL AND p.personal_number_digest = s.pn_digest "
         f"AND (p.birth_date IS NULL OR s.birth_date IS NULL OR p.birth_date = s.birth_date)")
 
@@ -27,7 +29,8 @@ def number_conflicts(cursor: CursorWrapper) -> list[tuple[int, str]]:
     """
     cursor.execute(
         f"UPDATE {STAGE} AS s SET pn_conflict = 1 FROM registry_person AS p "
-        f"WHERE p.personal_number_digest = s.pn_digest AND (s.person_id IS NULL OR p.id <> s.person_id)")
+        f"WHERE p.personal_number_digest = s.pn_digest "
+        f"AND (s.person_id IS NULL OR COALESCE(p.merged_into_id, p.id) <> s.person_id)")
     cursor.execute(f"SELECT row, pn_tail FROM {STAGE} WHERE pn_conflict = 1 ORDER BY row")
     return [(row, masked(tail)) for row, tail in cursor.fetchall()]
 
