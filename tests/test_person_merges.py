@@ -274,3 +274,20 @@ def test_an_import_with_the_merged_persons_number_finds_the_survivor(staff, tmp_
     assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
     assert SourceRecord.objects.get(key="W-10").person_id == merge.survivor_id
     assert not batch.problems.filter(code="number_elsewhere").exists()
+
+
+def test_who_saw_the_person_includes_who_saw_the_person_merged_into_them(two, staff):
+    # Access events keep the id that was seen: the survivor's history shows those of the merged person too, and
+    # no longer after the unmerge.
+    from sakme.audit.models import AccessEvent, AccessKind
+    from sakme.audit.services import record_access
+
+    record_access(actor=staff["counsellor"], person_ids=[two["worknet"].pk], kind=AccessKind.VIEW, context="before")
+    merge = merges.person_merge(actor=staff["data_steward"], survivor_id=two["ssa"].pk, merged_id=two["worknet"].pk)
+    steward = sign_in(Client(), staff["data_steward"])
+    shown = steward.get(f"/registry/persons/{two['ssa'].pk}/").context["accesses"]
+    assert any(e.person_id == two["worknet"].pk and e.context == "before" for e in shown)
+    merges.person_unmerge(actor=staff["data_steward"], merge_id=merge.pk)
+    shown = steward.get(f"/registry/persons/{two['ssa'].pk}/").context["accesses"]
+    assert not any(e.person_id == two["worknet"].pk for e in shown)
+    assert AccessEvent.objects.filter(person_id=two["worknet"].pk, context="before").exists()

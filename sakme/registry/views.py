@@ -55,7 +55,8 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     context["perms_reveal"] = request.user.can(Capability.PERSON_NUMBER_REVEAL)
     context["perms_merge"] = request.user.can(Capability.PERSON_MERGE)
     if request.user.can(Capability.ACCESS_LOG_VIEW):
-        context["accesses"] = list(access_history(person_id=person.pk))
+        seen_as = [person.pk, *(m.merged_id for m in context["merges"] if m.unmerged_at is None)]
+        context["accesses"] = list(access_history(person_ids=seen_as))
     return render(request, "registry/person.html", context)
 
 
