@@ -34,6 +34,9 @@ class ImportForm(forms.Form):
                               help_text=_("e.g. piradi_nomeri=personal_number, saxeli=given_name, gvari=family_name"))
     all_or_nothing = forms.BooleanField(label=_("Write all rows or none (recommended)"), required=False,
                                         initial=True)
+    header_row = forms.IntegerField(label=_("Row of the column names"), required=False, min_value=1,
+                                    help_text=_("Only when the file has more than a title or blank rows above them: "
+                                                "otherwise the row is found from the mapping."))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

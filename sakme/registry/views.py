@@ -132,7 +132,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
             batch = services.import_batch_start(
                 actor=request.user, source_code=form.cleaned_data["source"].code, file=upload, file_name=upload.name,
                 preset=form.cleaned_data["preset"], columns=form.cleaned_data["columns"],
-                all_or_nothing=form.cleaned_data["all_or_nothing"],
+                all_or_nothing=form.cleaned_data["all_or_nothing"], header_row=form.cleaned_data["header_row"],
             )
         except DomainError as exc:  # a mapping or file the service refuses: said on the form
             refuse_form(form, exc)

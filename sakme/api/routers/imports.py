@@ -55,7 +55,7 @@ def import_upload(request: AuthedRequest, file: File[UploadedFile], payload: For
     writes nothing."""
     batch = services.import_batch_start(actor=request.user, source_code=payload.source, file=file,
                                         file_name=file.name or "", preset=payload.mapping, columns=payload.columns,
-                                        all_or_nothing=payload.all_or_nothing)
+                                        all_or_nothing=payload.all_or_nothing, header_row=payload.header_row)
     return _detail(batch)
 
 

@@ -19,6 +19,8 @@ class ImportIn(Schema):
     mapping: str = ""
     columns: str = ""
     all_or_nothing: bool = True
+    header_row: int | None = Field(None, ge=1, description="the row of the column names, when more than a title or "
+                                                           "blank rows stand above them (else found from the mapping)")
 
 
 class ImportProgressOut(Schema):

@@ -85,3 +85,20 @@ def test_import_list_runs_a_constant_number_of_queries(staff):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("registry:imports"))
     assert len(many) == len(few)
+
+
+def test_the_row_of_the_column_names_is_given_on_the_page_and_the_api(staff, django_capture_on_commit_callbacks):
+    # Thirty note rows above the header: past what is looked at to find it, so the steward says where it is.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerows([[f"note {i}"] for i in range(30)] + [HEADER, *ROWS])
+    content = buffer.getvalue().encode("utf-8-sig")
+    client = sign_in(Client(), staff["data_steward"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("registry:imports"), {"source": "ssa", "columns": COLUMNS, "all_or_nothing": "on",
+                                                  "file": SimpleUploadedFile("notes.csv", content), "header_row": 31})
+        response = client.post("/api/v1/imports", {"source": "ssa", "columns": COLUMNS, "header_row": 31,
+                                                   "file": SimpleUploadedFile("notes.csv", content)})
+    assert response.status_code == 200, response.content
+    assert list(ImportBatch.objects.order_by("pk").values_list("status", flat=True)) == ["succeeded", "succeeded"]
+    assert Person.objects.count() == 3
