@@ -20,7 +20,8 @@ from sakme.indicators.services import reference_load
 from sakme.linkage.models import LinkRun
 from sakme.linkage.services import link_run
 from sakme.registry.importing.mapping import MAPPINGS_DIR, load_mapping_file
-from sakme.registry.models import ImportBatch
+from sakme.registry.merges import person_unmerge
+from sakme.registry.models import ImportBatch, PersonMerge
 from sakme.registry.services import import_file
 
 DEMO_DIR_NAME = "demo"
@@ -104,6 +105,18 @@ def demo_linkage_run() -> LinkRun | None:
     if LinkRun.objects.filter(kind=LinkRun.Kind.RUN, status=LinkRun.Status.SUCCEEDED).exists():
         return None
     return link_run(actor=SYSTEM, sources=["ssa", "worknet"])
+
+
+def demo_merge_undone() -> PersonMerge | None:
+    """The data steward undoes one of the run's automatic merges (once): a newcomer finds a person page with a merge
+    and its undoing, and the two persons apart again, as the link's run will leave them."""
+    if PersonMerge.objects.filter(unmerged_at__isnull=False).exists():
+        return None
+    merge = PersonMerge.objects.filter(unmerged_at__isnull=True, run_id__isnull=False).order_by("pk").first()
+    steward = User.objects.filter(username=Role.DATA_STEWARD.value).first()
+    if merge is None or steward is None:
+        return None
+    return person_unmerge(actor=steward, merge_id=merge.pk)
 
 
 def demo_reference_load() -> dict[str, int]:

@@ -8,12 +8,12 @@ from django.utils import timezone
 from sakme.casework.models import Case, Outcome, State, SupportedEmployment
 from sakme.casework.workflow import TRANSITIONS
 from sakme.demo.casework import demo_cases_load
-from sakme.demo.services import demo_linkage_run, demo_population_load, demo_users_create
+from sakme.demo.services import demo_linkage_run, demo_merge_undone, demo_population_load, demo_users_create
 from sakme.demo.training import demo_training_load
 from sakme.employment.models import TrainingIntake, TrainingProgramme
 from sakme.geo.models import Region
 from sakme.linkage.models import CandidatePair, Cluster, LinkRun
-from sakme.registry.models import ImportBatch, Person
+from sakme.registry.models import ImportBatch, Person, PersonMerge
 
 
 @pytest.fixture
@@ -22,6 +22,7 @@ def demo(territory, settings, tmp_path):
     demo_population_load(persons=800, seed=3, log=lambda *_: None)
     demo_linkage_run()
     demo_users_create()
+    demo_merge_undone()
     demo_training_load(seed=3)
     return demo_cases_load(cases=300, seed=3)
 
@@ -48,6 +49,10 @@ def test_the_sources_are_linked_once(demo):
     assert CandidatePair.objects.filter(run=run).count() == run.counts["auto_accepted"] + run.counts["review"]
     assert Cluster.objects.exists()
     assert demo_linkage_run() is None  # loading again keeps what is there
+    # The run merged the persons its links joined; the steward undid one, and the person page shows both.
+    assert PersonMerge.objects.filter(run_id=run.pk, unmerged_at__isnull=True).exists()
+    undone = PersonMerge.objects.get(unmerged_at__isnull=False)
+    assert undone.unmerged_by.username == "data_steward" and demo_merge_undone() is None
 
 
 def test_histories_follow_the_workflow_table_on_dates_in_order(demo):

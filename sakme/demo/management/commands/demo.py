@@ -70,6 +70,9 @@ class Command(BaseCommand):
                               f"{linked.counts.get('auto_accepted', 0)} linked, {linked.counts.get('review', 0)} "
                               f"for review")
         credentials = services.demo_users_create()
+        if undone := services.demo_merge_undone():
+            self.stdout.write(f"a merge undone by the data steward: persons {undone.survivor_id} and "
+                              f"{undone.merged_id}")
         if staff := demo_staff_load(seed=options["seed"]):
             self.stdout.write(f"counsellors of the other units: {staff}")
         demo_activities_load()  # who of the staff attended the programme's trainings, and this year's activities
