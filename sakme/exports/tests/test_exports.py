@@ -51,7 +51,8 @@ def test_an_export_holds_the_units_cases_masked_and_logs_each_person(cases, staf
     assert AuditEvent.objects.filter(action="export.create", entity_id=str(export.pk)).count() == 1
 
 
-def test_each_kind_needs_its_capability_and_the_cap_holds(cases, staff, settings):
+def test_each_kind_needs_its_capability_and_the_cap_holds(cases, staff, settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # a folder of its own: another test's export is no file of this refusal
     with pytest.raises(PermissionDenied):
         services.export_create(actor=staff["employer_relations"], kind="caseload")
     with pytest.raises(PermissionDenied):
