@@ -93,8 +93,6 @@ BLOCKING_RULES: tuple[Rule, ...] = (
          hint=gettext_noop("add the birth year")),
     Rule(gettext_noop("birth date + house number"), ("birth_date", "address_number"),
          hint=gettext_noop("add an initial to the birth date and house number")),
-    Rule(gettext_noop("birth date + street"), ("birth_date", "address_word"),
-         hint=gettext_noop("add the house number")),
     # No birth date on one side: the names with the house, or with the street.
     Rule(gettext_noop("names + house number"), (*_NAMES, "address_number"), hint=gettext_noop("add the street")),
     Rule(gettext_noop("names + street"), (*_NAMES, "address_word"), hint=gettext_noop("add the house number")),
