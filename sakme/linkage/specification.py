@@ -58,11 +58,12 @@ def _either_initial(size: int) -> tuple[str, str]:
 # Both names, the smaller first: keys that survive given and family name swapped.
 _NAMES = ("least(given_key, family_key)", "greatest(given_key, family_key)")
 
-# Blocking rules for prediction, chosen by the true pairs each finds that the others miss (bench/linkage.py
-# --rules) within the memory bound of the pre-run check. Each is bounded on national data: no rule pairs records on
-# one common value alone (a birth date pairs ~35 SSA with ~6 Worknet records a day; with an initial, a 15th of
-# that). Together they survive two wrong fields at once: a mistyped name and birth date still meet on the number,
-# the address or the phone; a mistyped number and birth year on the names and the day.
+# Blocking rules for prediction, chosen by the true pairs each finds that the others miss (bench/linkage.py reports
+# them on FEBRL and the generator's data) within the memory bound of the pre-run check. Each is bounded on national
+# data: no rule pairs records on one common value alone (a birth date pairs ~35 SSA with ~6 Worknet records a day;
+# with an initial, a 15th of that). Together they survive two wrong fields at once: a mistyped name and birth date
+# still meet on the number, the address or the phone; a mistyped number and birth year on the names with the month
+# and day, or with the house.
 BLOCKING_RULES: tuple[Rule, ...] = (
     Rule(gettext_noop("personal number"), ("personal_number",),
          hint=gettext_noop("add the birth year to the personal number")),
