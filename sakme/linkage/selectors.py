@@ -246,6 +246,9 @@ COUNT_LABELS: dict[str, str] = {
     "review": gettext_noop("waiting for review"),
     "clusters": gettext_noop("persons found in more than one record"),
     "clusters_rebuilt": gettext_noop("clusters rebuilt"),
+    "persons_merged": gettext_noop("persons merged into another"),
+    "merges_refused": gettext_noop("merges refused (both persons hold a row of one kind)"),
+    "merges_left_unmerged": gettext_noop("links whose persons a steward had set apart again"),
 }
 COUNT_PREFIXES: dict[str, str] = {
     "records_": gettext_noop("records of %(name)s"),

@@ -81,6 +81,7 @@ def test_an_import_batch_is_linked_incrementally(territory, generated, tmp_path)
     assert run.counts["new_records_ssa+worknet"] == 50  # only the batch was read and prepared
     # The run's page names the models it used in words, never as a Python list.
     facts = dict(selectors.run_report(run).facts)
+    assert "persons merged into another" in facts  # every count the run keeps is said in words
     assert facts["models"] == "ssa+worknet v1" and facts["new records linked against ssa+worknet"] == "50"
     new_ids = set(SourceRecord.objects.filter(batch=batch).values_list("pk", flat=True))
     linked_new = ClusterMember.objects.filter(record_id__in=new_ids).count()
