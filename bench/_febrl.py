@@ -73,20 +73,12 @@ def _ids(source: str) -> dict[str, int]:
 
 def _closure(pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     """Every pair of records joined by a chain of pairs (the clusters' pairs)."""
-    parent: dict[int, int] = {}
+    from sakme.common.components import Components
 
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    components = Components()
     for a, b in pairs:
-        parent[find(a)] = find(b)
-    groups: dict[int, list[int]] = {}
-    for x in list(parent):
-        groups.setdefault(find(x), []).append(x)
-    return {(min(a, b), max(a, b)) for g in groups.values() for i, a in enumerate(g) for b in g[i + 1:]}
+        components.union(a, b)
+    return {(min(a, b), max(a, b)) for g in components.groups().values() for i, a in enumerate(g) for b in g[i + 1:]}
 
 
 def figures(predicted: set[tuple[int, int]], truth: set[tuple[int, int]]) -> dict[str, Any]:

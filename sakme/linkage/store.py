@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from sakme.common.bulk import bulk_insert
+from sakme.common.components import Components
 from sakme.linkage.models import CandidatePair, Cluster, ClusterMember
 from sakme.linkage.scoring import SCORED
 
@@ -96,34 +97,17 @@ def pairs_write(con: duckdb.DuckDBPyConnection, *, model_id: int, run_id: int, s
 
 # -- clusters ----------------------------------------------------------------------------------------------
 
-class _Components:
+class _Components(Components):
     """Union-find over record ids, remembering each record's strongest accepted link."""
 
     def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
+        super().__init__()
         self.best: dict[int, float] = {}
 
-    def find(self, x: int) -> int:
-        parent = self.parent
-        root = x
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
     def link(self, a: int, b: int, probability: float) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        self.union(a, b)
         for r in (a, b):
             self.best[r] = max(self.best.get(r, 0.0), probability)
-
-    def groups(self) -> dict[int, list[int]]:
-        found: dict[int, list[int]] = {}
-        for record in self.parent:
-            found.setdefault(self.find(record), []).append(record)
-        return found
 
 
 def _write_clusters(cursor: Any, components: _Components) -> int:

@@ -39,6 +39,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sakme.audit.models import AuditEvent
+from sakme.common.components import Components
 from sakme.common.errors import DomainError
 from sakme.registry.models import Person, PersonMerge, SourceSystem
 
@@ -144,23 +145,13 @@ def survivor_order(persons: Iterable[dict[str, Any]], ranks: dict[int, int]) -> 
 
 
 def _components(edges: Sequence[tuple[int, int, int | None]]) -> list[tuple[set[int], dict[int, int | None]]]:
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    components = Components()
     for a, b, _pair in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        components.union(a, b)
     groups: dict[int, set[int]] = defaultdict(set)
     pairs: dict[int, dict[int, int | None]] = defaultdict(dict)
     for a, b, pair in edges:
-        root = find(a)
+        root = components.find(a)
         groups[root] |= {a, b}
         pairs[root].setdefault(a, pair)
         pairs[root].setdefault(b, pair)
