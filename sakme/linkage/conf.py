@@ -1,8 +1,8 @@
 """Per-deployment settings of linkage, read from Django settings with these defaults.
 
 SAKME_LINKAGE_UPPER       links at or above this match probability are accepted automatically (0.95: with the
-                          prior taken from the scores, pairs above it were true on every benchmark in bench/; the
-                          band below it is at most 2 % of the scored pairs there)
+                          prior taken from the scores, every link it made was true on every benchmark in bench/;
+                          the band below it is at most 2 % of the scored pairs there)
 SAKME_LINKAGE_LOWER       pairs between this and the upper threshold go to review; below it they are dropped (0.5)
 SAKME_LINKAGE_MAX_PAIRS   refuse a run whose blocking rules would make more candidate pairs than this
                           (30 million: about 3 GB at the peak of scoring on DuckDB)
