@@ -3,12 +3,30 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sakme.geo.models import Municipality
 from sakme.registry.importing.mapping import mapping_presets
-from sakme.registry.models import SourceSystem
+from sakme.registry.models import Sex, SourceSystem
+from sakme.registry.search_query import BORN_HELP, born_from
 
 
 class SearchForm(forms.Form):
+    """The search box, and the filters beside it (what the box may also say: "beridze giorgi 1987 telavi")."""
+
     q = forms.CharField(label=_("Personal number or name"), max_length=100, required=False)
+    born = forms.CharField(label=_("Born"), max_length=10, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": _("year or date"), "size": 10}))
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all(),
+                                          to_field_name="code", required=False, empty_label=_("any municipality"))
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("either sex")), *Sex.choices], required=False)
+
+    def clean_born(self) -> str:
+        born = self.cleaned_data["born"].strip()
+        if born and born_from(born) is None:
+            raise forms.ValidationError(BORN_HELP)
+        return born
+
+    def filters(self) -> dict[str, object]:
+        return {name: self.cleaned_data.get(name) for name in ("born", "municipality", "sex")}
 
 
 class RevealForm(forms.Form):

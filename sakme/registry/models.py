@@ -103,8 +103,10 @@ class Person(Versioned):
 class NameKey(models.Model):
     """Every folded name key that occurs, once: where the typo-tolerant search looks for near spellings.
 
-    A few thousand rows however many persons there are; the importer adds the keys it writes, and a key no
-    longer used does no harm (it only finds no one).
+    Thousands to tens of thousands of rows however many persons there are; the importer adds the keys it writes,
+    and a key no longer used does no harm (it only finds no one). `persons` (how many carry it, as of the last
+    import that wrote it) ranks close matches, the rarer name first; `spread` says its deletion neighbourhood
+    (`NameVariant`) is written.
     """
 
     class Kind(models.TextChoices):
@@ -114,6 +116,9 @@ class NameKey(models.Model):
     kind = models.CharField(max_length=1, choices=Kind.choices)
     key = models.CharField(max_length=100)
     length = models.PositiveSmallIntegerField()
+    # Database defaults too: keys are written in set-based SQL that names neither.
+    persons = models.PositiveIntegerField(default=0, db_default=0)
+    spread = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="namekey_unique")]
@@ -121,6 +126,21 @@ class NameKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class NameVariant(models.Model):
+    """A name key with up to its typo budget of letters deleted (the key itself included): two spellings are within
+    that many edits only if they share such a variant, so the near spellings of a typed word are found by looking
+    up the word's own deletions in this index, never by reading every key (a symmetric deletion index)."""
+
+    variant = models.CharField(max_length=100)
+    name_key = models.ForeignKey(NameKey, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["variant", "name_key"], name="namevariant_variant")]
+
+    def __str__(self) -> str:
+        return f"{self.variant} -> {self.name_key_id}"
 
 
 class Household(TimeStamped):

@@ -34,7 +34,7 @@ def search(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     result = None
     if form.is_valid() and form.cleaned_data["q"]:
-        result = selectors.person_search(user=request.user, query=form.cleaned_data["q"])
+        result = selectors.person_search(user=request.user, query=form.cleaned_data["q"], filters=form.filters())
     template = "registry/search.html#results" if request.htmx else "registry/search.html"
     return render(request, template, {"form": form, "result": result})
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from playwright.sync_api import expect
 
 from sakme.audit.models import AccessEvent
 from sakme.tests.factories import PASSWORD, person
@@ -23,6 +26,7 @@ def test_counsellor_finds_and_opens_a_person(page, live_server, staff):
     person(given="ნინო", family="ხარაიშვილი", unit="KA-TEL")  # another unit: never shown
     sign_in(page, live_server, "counsellor")
     page.click("text=Persons")
+    page.wait_for_url(f"{live_server.url}/registry/persons/")  # keys pressed before the page is there are lost
     page.keyboard.press("/")
     page.keyboard.type("Xaraisvili")  # a variant spelling, typed live: htmx fetches the results
     row = page.locator("#results tbody tr")
@@ -37,6 +41,23 @@ def test_counsellor_finds_and_opens_a_person(page, live_server, staff):
     assert page.locator("h1").inner_text().startswith("ნინო ხარაიშვილი")
     assert page.locator("html").get_attribute("lang") == "ka"
     assert "პირადი ნომერი" in page.content()
+
+
+def test_a_typed_name_with_a_typo_and_a_birth_year_finds_the_person_marked_as_close(page, live_server, staff):
+    nino = person(given="ნინო", family="ბერიძე", birth=dt.date(1987, 3, 5))
+    person(given="ნინო", family="ბერიძე", birth=dt.date(1990, 3, 5))  # a namesake born another year
+    person(given="ნინო", family="ბერიძე", birth=dt.date(1987, 3, 5), sex="M")  # the same, but a man
+    sign_in(page, live_server, "counsellor")
+    page.goto(f"{live_server.url}/registry/persons/")
+    page.fill("#search-q", "berodze nino 1987")
+    row = page.locator("#results tbody tr")
+    row.first.wait_for()
+    assert row.count() == 2 and "close match: 1 letter differs" in row.first.inner_text()
+    assert "born in 1987" in page.locator("#search-understood").inner_text()
+    page.select_option("select[name=sex]", "F")  # the filter beside the box narrows to the woman
+    expect(row).to_have_count(1)
+    page.click("#results a")
+    page.wait_for_url(f"{live_server.url}/registry/persons/{nino.pk}/")
 
 
 def test_pages_work_on_a_phone_screen(browser, live_server, staff):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 
 from sakme.accounts.actors import AuthedRequest
 from sakme.api.errors import ERRORS
@@ -19,14 +20,20 @@ from sakme.api.schemas import (
     SearchOut,
 )
 from sakme.audit.models import AccessKind
+from sakme.common.errors import DomainError
+from sakme.geo.models import Municipality
 from sakme.registry import access, emergency, reveal, selectors
-from sakme.registry.models import EmergencyAccess, Person
+from sakme.registry.models import EmergencyAccess, Person, Sex
+from sakme.registry.search_query import BORN_HELP, born_from
 
 router = Router(tags=["registry"])
 
 
 class SearchParams(Schema):
     q: str
+    born: str | None = Field(None, description="a birth year (1987) or date (05.03.1987 or 1987-03-05)")
+    municipality: str | None = Field(None, description="a municipality's code")
+    sex: Sex | None = None
 
 
 def _summary(p: Person) -> dict[str, Any]:
@@ -41,9 +48,20 @@ def _summary(p: Person) -> dict[str, Any]:
 @router.get("/persons", response={200: SearchOut, **ERRORS})
 def person_search(request: AuthedRequest, params: Query[SearchParams]) -> Any:
     """Search persons in the caller's units by personal number or name."""
-    result = selectors.person_search(user=request.user, query=params.q)
-    return {"fuzzy": result.fuzzy, "whole_number_needed": result.whole_number_needed,
-            "persons": [_summary(p) for p in result.persons]}
+    if params.born and born_from(params.born) is None:
+        raise DomainError(str(BORN_HELP), code="born_invalid")
+    place = Municipality.objects.filter(code=params.municipality).first() if params.municipality else None
+    if params.municipality and place is None:
+        raise DomainError(_("No municipality has the code “%(c)s”.") % {"c": params.municipality},
+                          code="municipality_unknown")
+    result = selectors.person_search(user=request.user, query=params.q,
+                                     filters={"born": params.born, "municipality": place, "sex": params.sex})
+    q = result.query
+    understood = {"name": q.name, "birth_date": q.birth_date, "birth_year": q.birth_year,
+                  "municipality": q.municipality.code if q.municipality else None, "sex": q.sex,
+                  "not_understood": list(q.not_understood)}
+    return {"fuzzy": result.fuzzy, "whole_number_needed": result.whole_number_needed, "understood": understood,
+            "persons": [{**_summary(hit.person), "close_edits": hit.edits} for hit in result.hits]}
 
 
 def _emergency_out(a: EmergencyAccess) -> dict[str, Any]:

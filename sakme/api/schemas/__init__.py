@@ -100,10 +100,25 @@ class PersonDetail(PersonSummary):
     source_records: list[SourceRecordOut]
 
 
+class SearchHitOut(PersonSummary):
+    close_edits: int | None = Field(description="a close spelling: how many letters differ from the name typed "
+                                                "(a swap of two neighbours is one); null for an exact spelling")
+
+
+class SearchUnderstoodOut(Schema):
+    name: str = Field(description="the words taken for the name")
+    birth_date: dt.date | None
+    birth_year: int | None
+    municipality: str | None = Field(description="the municipality's code")
+    sex: str
+    not_understood: list[str] = Field(description="words with digits that are neither a year nor a date")
+
+
 class SearchOut(Schema):
-    fuzzy: bool
+    fuzzy: bool = Field(description="some persons found are close spellings, not the name typed")
     whole_number_needed: bool = Field(description="digits typed, but not all 11: numbers are found whole only")
-    persons: list[PersonSummary]
+    understood: SearchUnderstoodOut
+    persons: list[SearchHitOut] = Field(description="exact spellings first, then close ones")
 
 
 class OccupationOut(Schema):
