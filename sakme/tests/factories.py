@@ -76,8 +76,8 @@ def person(*, given: str = "ნინო", family: str = "ბერიძე", u
     unit_obj = TerritorialUnit.objects.get(code=unit)
     created = Person(
         given_name_ka=given, family_name_ka=family, given_name_lat=romanize(given), family_name_lat=romanize(family),
-        given_key=fold(given), family_key=fold(family), birth_date=birth or dt.date(1990, 5, 17), sex=extra.pop("sex", "F"),
-        unit=unit_obj, municipality=unit_obj.municipality,
+        given_key=fold(given), family_key=fold(family), birth_date=birth or dt.date(1990, 5, 17),
+        sex=extra.pop("sex", "F"), unit=unit_obj, municipality=unit_obj.municipality,
         primary_source=SourceSystem.objects.get(code="ssa"), **extra,
     )
     created.personal_number_set(personal_number or f"{next(_numbers):011d}")
