@@ -158,7 +158,8 @@ def task_status() -> dict[str, Any]:
 
     last = ImportBatch.objects.exclude(file_name="plain-copy").order_by("-pk").first()
     return {"persons": Person.objects.count(), "last_batch_rows": last.rows_total if last else None,
-            "last_batch_status": last.status if last else None}
+            "last_batch_status": last.status if last else None, "last_batch_file": last.file_name if last else None,
+            "last_batch_sha256": last.file_sha256 if last else None}
 
 
 PHASES = ["store copy + sha256", "read + clean + stage (COPY/executemany) + stage indexes", "duplicate checks",

@@ -1,12 +1,20 @@
 """Search benchmark: person_search latency on a registry of N persons imported by sakme.
 
-    python bench/search.py --persons 1000000 [--db postgres|sqlite|both] [--queries 300]
+    python bench/search.py --persons 1000000 [--db postgres|sqlite|both] [--queries 300] [--population demo]
+    python bench/search.py --persons 1000000 --population longtail
 
-Uses the database left by bench/import_persons.py (bench_import on PostgreSQL, bench/out/bench_import.sqlite3
-on SQLite) when it holds exactly N persons from a sakme import; otherwise generates the file and imports it
-first. Then, in one subprocess per database, as a data-steward user created for the bench, it times
+Two populations. `demo` (the default) is the generator's: it uses the database left by bench/import_persons.py
+(bench_import on PostgreSQL, bench/out/bench_import.sqlite3 on SQLite) when it holds exactly N persons from a
+sakme import of the generator's file; otherwise generates the file and imports it first. `longtail` is the same
+file with its names redrawn from tens of thousands (bench/_longtail.py), in its own database
+(bench_search_longtail, bench/out/bench_search_longtail.sqlite3), reused when its last import was that file
+for N persons and that seed.
+
+Then, in one subprocess per database, as a data-steward user created for the bench, it times
 `sakme.registry.selectors.person_search` (which also writes the AccessEvents of the persons it returns: part of
-the cost) for queries sampled from the data, in equal shares of six kinds, shuffled:
+the cost) for queries sampled from the data. For the long-tail population, the kinds of query, the namesake
+counts and the report are bench/_search_queries.py's. For the demo population, in equal shares of five kinds,
+shuffled:
 
   ka         Georgian family name + given name              "ბერიძე ნინო"
   latin      romanized names (with or without apostrophes)  "Nino Beridze", "T'q'eshelashvili Kakha"
@@ -31,11 +39,16 @@ from pathlib import Path
 from typing import Any
 
 import _common as c
+import _longtail
+import _search_queries as longtail
 import import_persons
+from _search_queries import percentile
 
 SCRIPT = "search.py"
 KINDS = ("ka", "latin", "variant", "typo", "pn")
 TARGET_P95_MS = 100.0
+POPULATIONS = ("demo", "longtail")
+LONGTAIL_DB = "bench_search_longtail"
 WARMUP = 12
 # Spelling variants people type, each undone by sakme.common.georgian.fold (applied to the lower-case name).
 VARIANTS = (("kh", "x"), ("shvili", "svili"), ("shvili", "schvili"), ("shvili", "chvili"), ("ts", "c"),
@@ -142,15 +155,17 @@ def task_analyze() -> dict[str, Any]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            present = set(connection.introspection.table_names(cursor))
             for table in ("registry_person", "registry_sourcerecord", "registry_household", "registry_membership",
-                          "registry_enrolment", "audit_accessevent"):
-                cursor.execute(f"VACUUM (ANALYZE) {table}")
+                          "registry_enrolment", "audit_accessevent", "registry_namekey", "registry_namevariant"):
+                if table in present:  # the name-key tables the typo search reads, where the code has them
+                    cursor.execute(f"VACUUM (ANALYZE) {table}")
         else:
             cursor.execute("ANALYZE")
     return {"seconds": time.perf_counter() - started}
 
 
-def task_search(queries: int, seed: int) -> dict[str, Any]:
+def task_search(queries: int, seed: int, population: str = "demo") -> dict[str, Any]:
     from django.db import connection
 
     from sakme.accounts.models import User
@@ -166,23 +181,38 @@ def task_search(queries: int, seed: int) -> dict[str, Any]:
         user.save(update_fields=["role"])
     rng = random.Random(seed)
     rejected: dict[str, int] = {}
-    planned = _queries(queries + WARMUP, rng, rejected)
+    extra: dict[str, Any] = {}
+    if population == "longtail":
+        keys = longtail.existing_keys()
+        extra = {"family_keys": len(keys["family"]), "given_keys": len(keys["given"])}
+        planned = longtail.plan(queries + WARMUP, rng, keys, rejected, _variant)
+    else:
+        planned = [{"kind": kind, "query": query, "person_id": pid, "person": name, "keys": keys}
+                   for kind, query, pid, name, keys in _queries(queries + WARMUP, rng, rejected)]
     warmup, timed = planned[:WARMUP], planned[WARMUP:]
-    for _kind, query, _pid, _name, _keys in warmup:
-        person_search(user=user, query=query)
+    for item in warmup:
+        person_search(user=user, query=item["query"])
     events_before = AccessEvent.objects.count()
     results = []
-    for kind, query, person_id, name, keys in timed:
+    for item in timed:
         started = time.perf_counter()
-        found = person_search(user=user, query=query)
+        found = person_search(user=user, query=item["query"])
         ms = (time.perf_counter() - started) * 1000
         ids = [p.pk for p in found.persons]
-        same_name = any(f"{p.family_key}|{p.given_key}" == keys for p in found.persons)
-        results.append({"kind": kind, "query": query, "person": name, "ms": ms, "results": len(ids),
-                        "hit": person_id in ids, "name_hit": person_id in ids or same_name, "fuzzy": found.fuzzy})
+        same_name = any(f"{p.family_key}|{p.given_key}" == item["keys"] for p in found.persons)
+        hit = item["person_id"] in ids
+        result = {"kind": item["kind"], "query": item["query"], "person": item["person"], "ms": ms,
+                  "results": len(ids), "hit": hit, "name_hit": hit or same_name,
+                  "fuzzy": getattr(found, "fuzzy", None)}
+        if population == "longtail":  # the person's place among the results too (None: not among them)
+            result.update({k: item[k] for k in ("keys", "typed_keys", "year")})
+            result["rank"] = ids.index(item["person_id"]) + 1 if hit else None
+        results.append(result)
+    events = AccessEvent.objects.count() - events_before
+    if population == "longtail":
+        longtail.add_namesakes(results)  # after the timed calls: not part of the latency
     return {"timings": results, "persons": Person.objects.count(), "vendor": connection.vendor,
-            "variants_not_folded": rejected,
-            "access_events_written": AccessEvent.objects.count() - events_before, "peak_rss_mb": c.peak_rss_mb()}
+            "variants_not_folded": rejected, "access_events_written": events, "peak_rss_mb": c.peak_rss_mb(), **extra}
 
 
 TASKS = {"search": task_search, "analyze": task_analyze}
@@ -192,31 +222,46 @@ TASKS = {"search": task_search, "analyze": task_analyze}
 # driver side
 # ======================================================================================================
 
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+def ensure_database(kind: str, persons: int, seed: int, population: str) -> tuple[str, Path | None, dict[str, Any]]:
+    """The population's database when it holds N persons imported by sakme from its file; else a fresh import.
 
-
-def ensure_database(kind: str, persons: int, seed: int, keep_file: bool) -> str:
-    """The import bench's database when it holds N persons imported by sakme; else a fresh import."""
-    url = c.database_url(kind, import_persons.DB_NAME)
-    if c.database_exists(kind, import_persons.DB_NAME):
+    A long-tail database is reused only when its last import was the very file the current code writes (the same
+    sha256). Returns the database URL, the file when one was written or imported here (for the caller to delete),
+    and the long-tail file's counts of names.
+    """
+    made: Path | None = None
+    if population == "longtail":
+        name, names = LONGTAIL_DB, _longtail.known_stats(persons, seed)
+        if not names:  # the file's digest is known once it is written
+            path, names, written = _longtail.longtail_file(persons, seed)
+            made = path if written else None
+        wanted, source = {"last_batch_sha256": names["sha256"]}, _longtail.file_name(persons, seed)
+    else:  # the import bench's database, as long as its last import was the generator's file
+        name, names, wanted, source = import_persons.DB_NAME, {}, {"last_batch_file": "ssa_registry.csv"}, \
+            "the generator's file"
+    url = c.database_url(kind, name)
+    if c.database_exists(kind, name):
         try:
             status = c.run_worker("import_persons.py", "status", url)
         except RuntimeError:
             status = {}
         if status.get("persons") == persons and status.get("last_batch_rows") == persons \
-                and status.get("last_batch_status") == "succeeded":
-            print(f"  {kind}: reusing {import_persons.DB_NAME} ({persons:,} persons imported by sakme)")
-            return url
-    path, _generated = c.ssa_file(persons, seed)
+                and status.get("last_batch_status") == "succeeded" \
+                and all(status.get(key) == value for key, value in wanted.items()):
+            print(f"  {kind}: reusing {name} ({persons:,} persons imported by sakme from {source})")
+            return url, made, names
+    if population == "longtail":
+        path, names, written = _longtail.longtail_file(persons, seed)
+        written = written or made == path  # written above, to learn its digest
+        print(f"  {kind}: long-tail file {'written' if written else 'reused'}: {path}")
+        if written:
+            _longtail.print_stats(names)
+    else:
+        path, _generated = c.ssa_file(persons, seed)
     print(f"  {kind}: importing {persons:,} persons first ({path})")
-    url, _setup = import_persons.prepare(kind, import_persons.DB_NAME, path)
+    url, _setup = import_persons.prepare(kind, name, path)
     import_persons.sakme_import(kind, url, path)
-    if not keep_file:
-        c.remove_ssa_file(path)
-    return url
+    return url, path, names
 
 
 def summarise(timings: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -263,6 +308,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--population", choices=POPULATIONS, default="demo",
+                        help="the generator's names (demo) or a long tail of them (longtail, bench/_longtail.py)")
     parser.add_argument("--seed", type=int, default=c.DEFAULT_SEED)
     parser.add_argument("--keep-file", action="store_true", help="keep a file generated for a first import")
     parser.add_argument("--no-analyze", action="store_true",
@@ -273,25 +320,48 @@ def main(argv: list[str]) -> None:
     info = c.machine(kinds)
     c.print_machine(info)
     out: dict[str, Any] = {}
+    urls: dict[str, str] = {}
+    imported: set[Path] = set()
+    names: dict[str, Any] = {}
+    try:  # every database first, so that a file generated for one is imported into the other too
+        for kind in kinds:
+            print(f"\n== {kind}: {args.population} population ==")
+            urls[kind], path, stats = ensure_database(kind, args.persons, args.seed, args.population)
+            names = names or stats
+            if path:
+                imported.add(path)
+    finally:
+        if not args.keep_file:
+            for path in imported:
+                (_longtail.remove_file if args.population == "longtail" else c.remove_ssa_file)(path)
+    task = {"queries": args.queries, "seed": args.seed, "population": args.population}
     for kind in kinds:
-        print(f"\n== {kind} ==")
-        url = ensure_database(kind, args.persons, args.seed, args.keep_file)
-        out[kind] = {"as_imported": c.run_worker(SCRIPT, "search", url, queries=args.queries, seed=args.seed)}
+        out[kind] = {"as_imported": c.run_worker(SCRIPT, "search", urls[kind], **task)}
         if not args.no_analyze:
-            out[kind]["analyze"] = c.run_worker(SCRIPT, "analyze", url)
+            out[kind]["analyze"] = c.run_worker(SCRIPT, "analyze", urls[kind])
             print(f"  {kind}: statistics gathered in {out[kind]['analyze']['seconds']:.1f} s")
-            out[kind]["analyzed"] = c.run_worker(SCRIPT, "search", url, queries=args.queries, seed=args.seed)
+            out[kind]["analyzed"] = c.run_worker(SCRIPT, "search", urls[kind], **task)
+    if args.population == "longtail":
+        for passes in out.values():
+            for key, _label in PASSES:
+                if key in passes:
+                    passes[key]["summary"] = longtail.summarise(passes[key]["timings"])
+    prefix = "search" if args.population == "demo" else f"search-{args.population}"
+    target = args.json or c.OUT / f"{prefix}-{args.persons}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    target.write_text(json.dumps({"machine": info, "persons": args.persons, "population": args.population,
+                                  "seed": args.seed, "names": names or None, "results": out}, indent=2,
+                                 ensure_ascii=False))  # before the report: a failing report loses no figure
     print("\n" + "=" * 100)
-    print(f"search benchmark: person_search on {args.persons:,} persons, {args.queries} queries per pass "
-          f"(after {WARMUP} warm-up queries), as a data steward (nationwide scope); the same queries in both passes")
+    print(f"search benchmark: person_search on {args.persons:,} persons ({args.population} population), "
+          f"{args.queries} queries per pass (after {WARMUP} warm-up queries), as a data steward (nationwide scope); "
+          "the same queries in both passes")
     c.print_machine(info)
+    if names:
+        _longtail.print_stats(names)
     for kind in kinds:
         for key, label in PASSES:
             if key in out[kind]:
-                report(kind, label, out[kind][key])
-    target = args.json or c.OUT / f"search-{args.persons}-{datetime.now():%Y%m%d-%H%M%S}.json"
-    target.write_text(json.dumps({"machine": info, "persons": args.persons, "results": out}, indent=2,
-                                 ensure_ascii=False))
+                (longtail.report if args.population == "longtail" else report)(kind, label, out[kind][key])
     print(f"\nfigures written to {target}")
 
 

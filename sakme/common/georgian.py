@@ -67,11 +67,12 @@ def romanize(text: str, *, apostrophes: bool = True) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in latin.split(" "))
 
 
-def fold(text: str) -> str:
+def fold(text: str, *, doubles: bool = False) -> str:
     """A matching key: romanized, lower case, no apostrophes or punctuation, variant spellings folded.
 
     Two spellings of one name that differ only by the usual transliteration variants get the same key;
-    folding a key again gives the same key.
+    folding a key again gives the same key. With `doubles`, doubled letters are kept ("taar" stays "taar",
+    not "tar"): what a typo search measures from, where a slip that doubles a letter is one edit, not two.
     """
     latin = romanize(text, apostrophes=False).lower()
     for ch in _APOSTROPHES:  # before NFKD, which would turn some of them into spaces
@@ -84,7 +85,8 @@ def fold(text: str) -> str:
             folded = word
             for old, new in _FOLDS:
                 folded = folded.replace(old, new)
-            folded = _DOUBLE_RE.sub(r"\1", folded)
+            if not doubles:
+                folded = _DOUBLE_RE.sub(r"\1", folded)
             if folded == word:
                 break
             word = folded

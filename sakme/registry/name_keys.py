@@ -88,7 +88,9 @@ class Near:
 
 def near(words: list[str]) -> dict[str, dict[str, dict[str, Near]]]:
     """For each word, its nearest keys of each kind (the word itself included when it is a key):
-    {word: {"f": {key: Near}, "g": {...}}}, fewest edits first, then the rarer name.
+    {word: {"f": {key: Near}, "g": {...}}}. When more than NEAR_LIMIT are near, the fewest edits are kept and,
+    among as many edits, the commoner names (the likelier meant; the search then ranks the rarer first, so that
+    a common name does not fill the page).
 
     One query for all the words: the keys sharing a deletion with one of them, of a length within its budget.
     """
@@ -112,6 +114,6 @@ def near(words: list[str]) -> dict[str, dict[str, dict[str, Near]]]:
                 edits = OSA.distance(word, key, score_cutoff=budget)
                 if edits <= budget:
                     found[kind][key] = Near(edits, persons)
-        result[word] = {kind: dict(sorted(keys.items(), key=lambda kv: (kv[1].edits, kv[1].persons, kv[0]))
+        result[word] = {kind: dict(sorted(keys.items(), key=lambda kv: (kv[1].edits, -kv[1].persons, kv[0]))
                                    [:NEAR_LIMIT]) for kind, keys in found.items()}
     return result

@@ -104,7 +104,7 @@ def _by_name(base: QuerySet[Person], raw_words: Sequence[str], limit: int) -> li
     close: list[tuple[int, int]] = []
     if len(exact) < limit:
         seen = set(exact)
-        for pk, rank in _close_rows(base, words, limit + len(exact)):
+        for pk, rank in _close_rows(base, raw_words, limit + len(exact)):
             if pk not in seen and len(close) < limit - len(exact):  # a person near in both orders comes once
                 seen.add(pk)
                 close.append((pk, rank // _EDIT))
@@ -170,12 +170,28 @@ def _rank(field: str, near: dict[str, name_keys.Near]) -> Case:
                 default=Value(9 * _EDIT), output_field=IntegerField())
 
 
-def _close_rows(base: QuerySet[Person], words: list[str], limit: int) -> list[tuple[int, ...]]:
+def _near_words(raw_words: Sequence[str]) -> list[dict[str, dict[str, name_keys.Near]]]:
+    """The keys near each typed word, measured from its key and from its key with doubled letters kept ("taar" for
+    "tamar" is one slip, but folds to "tar", two edits away): the nearer of the two for each key. One query."""
+    forms = {raw: list(dict.fromkeys([fold(raw), fold(raw, doubles=True)])) for raw in raw_words}
+    found = name_keys.near([form for each in forms.values() for form in each])
+    merged_all = []
+    for raw in raw_words:
+        merged: dict[str, dict[str, name_keys.Near]] = {NameKey.Kind.FAMILY: {}, NameKey.Kind.GIVEN: {}}
+        for form in forms[raw]:
+            for kind, keys in found[form].items():
+                for key, near in keys.items():
+                    if key not in merged[kind] or near.edits < merged[kind][key].edits:
+                        merged[kind][key] = near
+        merged_all.append(merged)
+    return merged_all
+
+
+def _close_rows(base: QuerySet[Person], raw_words: Sequence[str], limit: int) -> list[tuple[int, ...]]:
     """(id, rank) of persons whose names are within the typo budget of the first and last words typed."""
-    near = name_keys.near([words[0], words[-1]])
     f, g = NameKey.Kind.FAMILY, NameKey.Kind.GIVEN
-    first, last = near[words[0]], near[words[-1]]
-    if len(words) == 1:
+    first, last = _near_words([raw_words[0], raw_words[-1]])  # the same word twice when one was typed
+    if len(raw_words) == 1:
         branches = [base.filter(**{f"{field}__in": list(keys)}).annotate(rank=_rank(field, keys))
                     for field, keys in (("family_key", first[f]), ("given_key", first[g])) if keys]
     else:

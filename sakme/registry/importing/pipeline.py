@@ -121,7 +121,7 @@ class PersonImport:
             self._write(cursor)
             if self.pg and self.outcome.created > 10_000:
                 # Fresh statistics, so that searching the new persons uses the name indexes at once.
-                cursor.execute("ANALYZE registry_person")
+                cursor.execute("ANALYZE registry_person, registry_namekey, registry_namevariant")
             if not self.pg:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         return self.outcome

@@ -144,3 +144,9 @@ def test_the_api_takes_the_same_filters_and_says_what_it_understood(staff):
     assert refused.status_code == 422 and refused.json()["code"] == "born_invalid"
     unknown = client.get("/api/v1/persons", {"q": "beridze", "municipality": "atlantis"})
     assert unknown.status_code == 422 and unknown.json()["code"] == "municipality_unknown"
+
+
+def test_a_slip_that_doubles_a_letter_is_one_edit(staff):
+    # "taar" folds to "tar" (doubled letters collapse), two edits from "tamar"; typed, it was one slip.
+    tamar = person(given="თამარ", family="ნადირაძე")
+    assert found(staff["counsellor"], "taar nadiradze")[1] == [(tamar.pk, 1)]
