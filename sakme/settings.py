@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "sakme.assistance",
     "sakme.casework",
     "sakme.exports",
+    "sakme.matching",
     "sakme.outreach",
     "sakme.surveys",
     "sakme.indicators",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("linkage/", include("sakme.linkage.urls")),
     path("cases/", include("sakme.casework.urls")),
     path("exports/", include("sakme.exports.urls")),
+    path("matching/", include("sakme.matching.urls")),
     path("indicators/", include("sakme.indicators.urls")),
     path("assistance/", include("sakme.assistance.urls")),
     path("outreach/", include("sakme.outreach.urls")),

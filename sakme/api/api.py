@@ -19,6 +19,7 @@ from sakme.api.routers import (
     imports,
     indicators,
     linkage,
+    matching,
     merges,
     outreach,
     registry,
@@ -48,6 +49,7 @@ api.add_router("/", supported_employment.router)
 api.add_router("/", group_sessions.router)
 api.add_router("/", employers.router)
 api.add_router("/", employment.router)
+api.add_router("/", matching.router)
 api.add_router("/", imports.router)
 api.add_router("/", linkage.router)
 api.add_router("/", tokens.router)

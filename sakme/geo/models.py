@@ -43,6 +43,9 @@ class Municipality(Named):
     code = models.CharField(_("code"), max_length=40, unique=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The seat's coordinates (GeoNames, see geo/data/README.md), for distances between municipalities.
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("municipality")

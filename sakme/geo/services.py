@@ -27,8 +27,8 @@ TERRITORY_FILE = Path(__file__).parent / "data" / "territory.json"
 
 @transaction.atomic
 def territory_load(*, actor: Actor, path: Path = TERRITORY_FILE) -> dict[str, int]:
-    """Create or update regions, municipalities, units, Tbilisi districts, rollout, trainings, staff allocations and
-    the orders approving manuals, from JSON.
+    """Create or update regions, municipalities (with their seats' coordinates), units, Tbilisi districts, rollout,
+    trainings, staff allocations and the orders approving manuals, from JSON.
 
     Idempotent: loading the same file twice changes nothing.
     """
@@ -43,7 +43,7 @@ def territory_load(*, actor: Actor, path: Path = TERRITORY_FILE) -> dict[str, in
         municipalities[m["code"]], _ = Municipality.objects.update_or_create(
             code=m["code"],
             defaults={"name_ka": m["name_ka"], "name_en": m["name_en"], "kind": m["kind"],
-                      "region": regions[m["region"]]},
+                      "region": regions[m["region"]], "lat": m.get("lat"), "lon": m.get("lon")},
         )
     units = {}
     for u in data["units"]:
