@@ -23,14 +23,15 @@ LONGEST_KEY = 100  # NameKey.key's max_length: the positions a letter can be del
 
 def typo_budget(key: str) -> int:
     """Edits allowed for a word of this length: none in a word of one or two letters (every short name would be
-    near), one in a short name, two in a longer one."""
+    near), one in a name of three or four, two from five (a slip that breaks a digraph, "badaz" for "badza",
+    costs two on the folded keys: "badaz" against "baza")."""
     if len(key) <= 2:
         return 0
-    return 1 if len(key) <= 5 else 2
+    return 1 if len(key) <= 4 else 2
 
 
 # The deletion neighbourhood of the keys not yet spread, written in SQL that PostgreSQL and SQLite both run: the key,
-# the key less one letter, and for keys of six letters or more (two edits allowed, `typo_budget`) less two.
+# the key less one letter, and for keys of five letters or more (two edits allowed, `typo_budget`) less two.
 _SPREAD = f"""
 WITH RECURSIVE pos (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM pos WHERE i < {LONGEST_KEY}),
 todo AS (SELECT id, key, length FROM registry_namekey WHERE NOT spread)
@@ -41,7 +42,7 @@ SELECT DISTINCT variant, id FROM (
     SELECT substr(t.key, 1, p.i - 1) || substr(t.key, p.i + 1), t.id FROM todo AS t JOIN pos AS p ON p.i <= t.length
     UNION ALL
     SELECT substr(t.key, 1, q.i - 1) || substr(t.key, q.i + 1, p.i - q.i - 1) || substr(t.key, p.i + 1), t.id
-    FROM todo AS t JOIN pos AS p ON p.i <= t.length JOIN pos AS q ON q.i < p.i WHERE t.length > 5
+    FROM todo AS t JOIN pos AS p ON p.i <= t.length JOIN pos AS q ON q.i < p.i WHERE t.length > 4
 ) AS deletions
 """
 
@@ -100,9 +101,10 @@ def near(words: list[str]) -> dict[str, dict[str, dict[str, Near]]]:
     wanted = sorted(set().union(*variants.values()))
     with connection.cursor() as cursor:
         cursor.execute(
+            # CROSS JOIN: SQLite keeps the variants' index as the outer loop even before statistics exist.
             f"SELECT DISTINCT v.variant, k.kind, k.key, k.persons FROM registry_namevariant AS v "
-            f"JOIN registry_namekey AS k ON k.id = v.name_key_id "
-            f"WHERE v.variant IN ({', '.join(['%s'] * len(wanted))}) AND k.length BETWEEN %s AND %s",
+            f"CROSS JOIN registry_namekey AS k WHERE k.id = v.name_key_id "
+            f"AND v.variant IN ({', '.join(['%s'] * len(wanted))}) AND k.length BETWEEN %s AND %s",
             [*wanted, min(lengths), max(lengths)])
         rows = cursor.fetchall()
     result: dict[str, dict[str, dict[str, Near]]] = {}

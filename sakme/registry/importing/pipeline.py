@@ -119,9 +119,10 @@ class PersonImport:
             if self.outcome.errors and self.all_or_nothing:
                 raise BatchRefused()
             self._write(cursor)
-            if self.pg and self.outcome.created > 10_000:
+            if self.outcome.created > 10_000:
                 # Fresh statistics, so that searching the new persons uses the name indexes at once.
-                cursor.execute("ANALYZE registry_person, registry_namekey, registry_namevariant")
+                for table in ("registry_person", "registry_namekey", "registry_namevariant"):
+                    cursor.execute(f"ANALYZE {table}")
             if not self.pg:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         return self.outcome
