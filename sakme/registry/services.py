@@ -26,7 +26,7 @@ from sakme.common.spreadsheets import inert
 from sakme.geo.access import require
 from sakme.registry import tasks
 from sakme.registry.importing.mapping import Mapping, mapping_preset, parse_map_option
-from sakme.registry.importing.pipeline import BatchRefused, Outcome, PersonImport
+from sakme.registry.importing.pipeline import BatchRefused, Outcome, PersonImport, searched_tables_vacuum
 from sakme.registry.importing.problems import problem_shown, problem_text_en
 from sakme.registry.importing.progress import Progress, is_stale, progress_path, progress_read
 from sakme.registry.importing.reader import FileRefused
@@ -164,6 +164,8 @@ def import_batch_run(*, batch_id: int, actor: Actor) -> ImportBatch:
     if status == ImportBatch.Status.FAILED:
         with transaction.atomic():
             _finish(batch, job.outcome, status, message, actor)
+    else:
+        searched_tables_vacuum(job.outcome)
     progress_path(batch.pk).unlink(missing_ok=True)
     batch.refresh_from_db()
     return batch

@@ -35,6 +35,20 @@ class BatchRefused(Exception):
     """The batch has errors and is written all or nothing, so nothing was written."""
 
 
+LARGE = 10_000  # persons created by an import, from which the searched tables' statistics are refreshed
+SEARCHED = ("registry_person", "registry_namekey", "registry_namevariant")
+
+
+def searched_tables_vacuum(outcome: Outcome) -> None:
+    """After a large import has committed, on PostgreSQL: VACUUM the searched tables, so that name searches read the
+    indexes alone at once (their visibility map set) instead of after autovacuum's next pass. Outside a
+    transaction only (VACUUM cannot run inside one): a no-op in tests and on SQLite."""
+    if outcome.created <= LARGE or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(SEARCHED)}")
+
+
 class PersonImport:
     """Import one persons file for one source system (see the module docstring)."""
 
@@ -119,9 +133,9 @@ class PersonImport:
             if self.outcome.errors and self.all_or_nothing:
                 raise BatchRefused()
             self._write(cursor)
-            if self.outcome.created > 10_000:
+            if self.outcome.created > LARGE:
                 # Fresh statistics, so that searching the new persons uses the name indexes at once.
-                for table in ("registry_person", "registry_namekey", "registry_namevariant"):
+                for table in SEARCHED:
                     cursor.execute(f"ANALYZE {table}")
             if not self.pg:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
