@@ -32,14 +32,16 @@ from sakme.casework.models import (
 )
 from sakme.casework.workflow import FOLLOW_UP_MONTHS, OPEN_STATES, TRANSITIONS, Transition, path_to
 from sakme.common.workdays import add_months
+from sakme.demo import profiles
 from sakme.employment.models import Employer, JobSeeker, Occupation, Sector, TrainingProgramme, Vacancy
-from sakme.geo.models import StaffPost, TerritorialUnit
+from sakme.geo.models import Municipality, StaffPost, TerritorialUnit
 from sakme.registry.models import Person
 
 START = dt.date(2017, 1, 9)
 EMPLOYER_NAMES = ("შპს {} საცხობი", "შპს {} ლოჯისტიკა", "შპს {} სასტუმრო", "შპს {} აგრო", "სს {} ბანკის ფილიალი",
                   "შპს {} მშენებელი", "შპს {} მარკეტი", "შპს {} კლინიკა")
-OCCUPATIONS = ("5120", "5223", "8322", "9112", "7112", "5131", "4110", "6111", "7411", "3221", "2512", "9333")
+OCCUPATIONS = profiles.OCCUPATIONS
+VACANCIES_PER_EMPLOYER = 12  # so that a unit has a few dozen open when its job seekers find work
 
 
 @dataclass
@@ -49,6 +51,8 @@ class _Offers:
     vacancies: dict[int, list[Vacancy]]
     employers: dict[int, list[int]]
     programmes: list[int]
+    profiles: dict[int, profiles.Profile] = field(default_factory=dict)  # by job seeker's person id
+    places: dict[int, int | None] = field(default_factory=dict)  # the person's municipality, by person id
 
 
 def _employers(rng: random.Random, units: list[TerritorialUnit]) -> _Offers:
@@ -61,14 +65,20 @@ def _employers(rng: random.Random, units: list[TerritorialUnit]) -> _Offers:
     Employer.objects.bulk_create(employers, ignore_conflicts=True)
     by_unit: dict[int, list[Vacancy]] = {}
     titles = dict(Occupation.objects.filter(code__in=OCCUPATIONS).values_list("code", "title_ka"))
+    of_region: dict[int, list[int]] = {}
+    for pk, region in Municipality.objects.values_list("pk", "region_id"):
+        of_region.setdefault(region, []).append(pk)
     for employer in Employer.objects.filter(unit__in=units).select_related("unit"):
-        for _ in range(3):
+        for _ in range(VACANCIES_PER_EMPLOYER):
             opened = START + dt.timedelta(days=rng.randrange((timezone.localdate() - START).days))
             code = rng.choice(OCCUPATIONS)
+            # Half the work is in the unit's municipality, half elsewhere in its region.
+            place = (employer.unit.municipality_id if rng.random() < 0.5
+                     else rng.choice(of_region[employer.unit.region_id]))
             vacancies.append(Vacancy(employer=employer, unit_id=employer.unit_id, occupation_id=code,
-                                     title=titles[code][:200],
-                                     municipality_id=employer.unit.municipality_id, opened_on=opened,
-                                     positions=rng.randint(1, 5), wage_gel=rng.randrange(600, 3000, 50)))
+                                     title=titles[code][:200], municipality_id=place, opened_on=opened,
+                                     positions=rng.randint(1, 5), wage_gel=rng.randrange(600, 3000, 50),
+                                     **profiles.vacancy_requirements(rng, code)))
     Vacancy.objects.bulk_create(vacancies)
     for vacancy in Vacancy.objects.filter(unit__in=units):
         by_unit.setdefault(vacancy.unit_id, []).append(vacancy)
@@ -97,6 +107,7 @@ def demo_cases_load(*, cases: int, seed: int) -> int:
     for post in StaffPost.objects.filter(user__role="counsellor", unit__isnull=False).select_related("user"):
         counsellors.setdefault(post.unit_id, []).append(post.user)  # type: ignore[arg-type]
     seekers, rows = [], []
+    offers.places = dict(Person.objects.filter(pk__in=[p for p, _ in people]).values_list("pk", "municipality_id"))
     for person_id, unit_id in people:
         # Most cases are finished (the last ones this year); a tenth were opened in the last three months and are in
         # progress.
@@ -104,12 +115,17 @@ def demo_cases_load(*, cases: int, seed: int) -> int:
         span = 90 if recent else (today - START).days - 150
         opened = today - dt.timedelta(days=rng.randrange(1, span)) if recent else START + dt.timedelta(
             days=rng.randrange(span))
+        profile = offers.profiles[person_id] = profiles.seeker_profile(rng)
         seekers.append(JobSeeker(person_id=person_id, unit_id=unit_id, registered_on=opened,
                                  education=rng.choice("2334456"), availability="full_time",
+                                 skills=", ".join(sorted(profile.skills)),
                                  consent_data_processing_on=opened,
                                  consent_share_with_employers_on=opened if rng.random() < 0.8 else None))
         rows.append((opened, recent))
     JobSeeker.objects.bulk_create(seekers, batch_size=5000)
+    JobSeeker.occupations_sought.through.objects.bulk_create(
+        [JobSeeker.occupations_sought.through(jobseeker_id=s.pk, occupation_id=offers.profiles[s.person_id].occupation)
+         for s in seekers], batch_size=5000)
     case_objs = []
     outcomes = [Outcome.EMPLOYED, Outcome.IN_TRAINING, Outcome.WITHDRAWN, Outcome.NOT_REACHABLE]
     weights = [45, 15 if offers.programmes else 0, 25, 15]
@@ -243,8 +259,10 @@ def _records_for(rng: random.Random, rows: _Rows, case: Case, step: Transition, 
     elif step.action == "record_outcome":
         day = later(20, 120)
         opened = [v for v in offers.vacancies.get(case.unit_id, []) if v.opened_on <= day]
-        if case.outcome == Outcome.EMPLOYED and opened:
-            vacancy = rng.choice(opened)
+        if case.outcome == Outcome.EMPLOYED and opened:  # the planted effects decide which
+            person = case.job_seeker.person_id
+            vacancy = opened[profiles.hire_among(rng, offers.profiles[person], offers.places.get(person), [
+                (v.pk, v.occupation_id, v.required_skills, v.municipality_id) for v in opened])]
             rows.referrals.append(Referral(case=case, kind="vacancy", vacancy=vacancy, referred_on=day,
                                            consent_on=day, sent_on=day, status="accepted", outcome_on=day))
             rows.placements.append(Placement(case=case, employer_id=vacancy.employer_id, vacancy=vacancy,

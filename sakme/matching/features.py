@@ -86,7 +86,7 @@ class Rows:
     text: list[str]
 
 
-def _vacancy_rows(vacancies: Iterable[Vacancy]) -> Rows:
+def vacancy_rows(vacancies: Iterable[Vacancy]) -> Rows:
     rows = Rows([], [], [], [], [], [], [], [], [], [])
     for v in vacancies:
         rows.ids.append(v.pk)
@@ -103,7 +103,7 @@ def _vacancy_rows(vacancies: Iterable[Vacancy]) -> Rows:
     return rows
 
 
-def _seeker_rows(seekers: Iterable[JobSeeker]) -> Rows:
+def seeker_rows(seekers: Iterable[JobSeeker]) -> Rows:
     rows = Rows([], [], [], [], [], [], [], [], [], [])
     for s in seekers:
         occupations = [*s.occupations_sought.all(), *s.occupations_held.all(), *(w.occupation for w in
@@ -184,10 +184,11 @@ class Index:
         return int(found[0]) if len(found) else None
 
 
-def build(vacancies: Iterable[Vacancy], seekers: Iterable[JobSeeker], stamp: tuple[Any, ...] = ()) -> Index:
-    """The index of these vacancies and job seekers (the querysets prefetch what `_vacancy_rows` and
-    `_seeker_rows` read)."""
-    v_rows, s_rows = _vacancy_rows(vacancies), _seeker_rows(seekers)
+def build(vacancies: Iterable[Vacancy], seekers: Iterable[JobSeeker], stamp: tuple[Any, ...] = (),
+          rows: tuple[Rows, Rows] | None = None) -> Index:
+    """The index of these vacancies and job seekers (the querysets prefetch what `vacancy_rows` and
+    `seeker_rows` read)."""
+    v_rows, s_rows = rows or (vacancy_rows(vacancies), seeker_rows(seekers))
     places = Places.load()
     shown: dict[str, str] = {}
     for phrases in [*v_rows.skills, *s_rows.skills]:

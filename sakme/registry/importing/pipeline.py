@@ -135,8 +135,8 @@ class PersonImport:
             self._write(cursor)
             if self.outcome.created > LARGE:
                 # Fresh statistics, so that searching the new persons uses the name indexes at once.
-                for table in SEARCHED:
-                    cursor.execute(f"ANALYZE {table}")
+                for searched in SEARCHED:
+                    cursor.execute(f"ANALYZE {searched}")
             if not self.pg:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         return self.outcome
