@@ -142,6 +142,11 @@ MATRIX: dict[str, tuple[str, str | None, dict[str, object]]] = {
                                                                           form=_page_write(version=1))),
     "casework:group_session_new": ("get", None, allowed(CASE_ROLES)),
     "casework:vacancy": ("get", "vacancy", allowed(EMPLOYER_ROLES, scoped=True)),
+    # Suggestions: the case's to whoever reads cases, the vacancy's candidates to whoever serves employers.
+    "matching:case_vacancies": ("get", "case", allowed(CASE_READERS, scoped=True)),
+    "matching:vacancy_candidates": ("get", "vacancy", allowed(EMPLOYER_ROLES, scoped=True)),
+    "api:case_vacancies": ("get", "case", allowed(CASE_READERS, scoped=True, anon=401)),
+    "api:vacancy_candidates": ("get", "vacancy", allowed(EMPLOYER_ROLES, scoped=True, anon=401)),
     "casework:shortlist_add": ("post", "vacancy", allowed(EMPLOYER_ROLES, scoped=True, ok=302, form=_page_write(
         case=lambda t: t["case"]))),
     "casework:shortlist_send": ("post", "vacancy", allowed(EMPLOYER_ROLES, scoped=True, ok=302, form=_page_write())),
