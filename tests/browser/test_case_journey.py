@@ -89,13 +89,13 @@ def test_from_registration_to_follow_up(page, live_server, staff, language):
     submit(page, "main form")
     assert case.group_participations.get().attended
 
-    # Referral to the vacancy, with consent.
+    # Referral to the vacancy, with consent, from the vacancies the case page suggests (with their reasons).
     page.goto(f"{live_server.url}/cases/{case.pk}/")
-    page.click("#h-referrals ~ details summary")
-    page.select_option("select[name=r-kind]", "vacancy")
-    page.select_option("select[name=r-vacancy]", str(vacancy.pk))
-    page.check("input[name=r-consent]")
-    submit(page, f"form[action='/cases/{case.pk}/referrals/']")
+    suggested = page.locator("#h-suggested ~ div tbody tr", has_text=vacancy.title)
+    suggested.wait_for()
+    assert "5120" in suggested.inner_text()  # the reason: the same occupation, by its ISCO code
+    suggested.locator("input[name=r-consent]").check()
+    submit(page, f"#h-suggested ~ div tr:has-text('{vacancy.title}') form")
 
     # The employer accepts; the employer-relations specialist records it and the placement.
     sign_in(page, live_server, "employer_relations", language)
