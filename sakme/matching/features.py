@@ -124,7 +124,9 @@ def seeker_rows(seekers: Iterable[JobSeeker]) -> Rows:
 
 def _side(rows: Rows, places: Places, skills: dict[str, int], text: np.ndarray) -> Side:
     n = len(rows.ids)
-    occ = [(i, int(code)) for i, codes in enumerate(rows.codes) for code in codes if code and code.isdigit()]
+    # Unit groups only: a code of a coarser level ("741") read as a number would be taken for another group (0741).
+    occ = [(i, int(code)) for i, codes in enumerate(rows.codes) for code in codes
+           if code and code.isdigit() and len(code) == 4]
     sk = [(i, skills[p]) for i, phrases in enumerate(rows.skills) for p in phrases if p in skills]
     pref = [(i, places.position[m]) for i, ms in enumerate(rows.preferred) for m in ms if m in places.position]
     pos, region, lat, lon = places.columns(rows.municipality)
