@@ -52,8 +52,8 @@ def _summary(ranks: list[int], k: int) -> Ranking:
 
 def evaluate(*, k: int = 10) -> Evaluation:
     """Rank, for every hire through a vacancy, the unit's vacancies open on its first day."""
-    hires = list(Placement.objects.filter(vacancy__isnull=False).select_related("case")
-                 .values_list("case__job_seeker_id", "vacancy_id", "started_on", "case__unit_id"))
+    hires = list(Placement.objects.filter(vacancy__isnull=False).values_list(
+        "case__job_seeker_id", "vacancy_id", "started_on", "case__unit_id"))
     if not hires:
         return Evaluation(0, 0.0, k, Ranking(0.0, 0.0), Ranking(0.0, 0.0))
     vacancies = Vacancy.objects.select_related("occupation").order_by("pk")

@@ -47,6 +47,7 @@ WORDS = {
     "place_preferred": _("a municipality they prefer"),
     "place_km": _("%(km)s km away"),
     "place_region": _("same region"),
+    "place_unknown": _("place of one of them not known"),
     "pattern_other": _("another work pattern"),
     "wage_below": _("wage below what they expect"),
     "access_missing": _("needs accommodations the vacancy does not offer"),
@@ -102,4 +103,4 @@ def _place(scores: Scores, i: int, j: int, seekers: Side, vacancies: Side) -> Re
     if not np.isnan(distance):
         return Reason("place_km", {"km": round(distance)}, good=float(scores.parts["place"][i, j]) > 0)
     same_region = seekers.region[i] >= 0 and seekers.region[i] == vacancies.region[j]
-    return Reason("place_region") if same_region else Reason("place_km", {"km": "?"}, good=False)
+    return Reason("place_region") if same_region else Reason("place_unknown", good=False)

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 
 from sakme.matching import engine
 from sakme.matching.engine import Side
+from sakme.matching.reasons import reasons
 
 
 def side(codes, *, skills=None, n_skills=5, education=None, municipality=None, region=None, lat=None, lon=None,
@@ -94,3 +95,12 @@ def test_a_block_of_seekers_scores_as_each_seeker_alone():
 def test_top_is_highest_first_ties_by_position():
     assert engine.top(np.array([0.2, 0.9, 0.5, 0.9, 0.1]), 3).tolist() == [1, 3, 2]
     assert engine.top(np.array([0.2]), 5).tolist() == [0]
+
+
+def test_reasons_say_when_a_place_is_not_known_and_name_what_is_missing():
+    seeker = side([[7411]], skills=[[0]], municipality=[-1])
+    vacancy = side([[7411]], skills=[[0, 1]], municipality=[2], region=[1], lat=[42.27], lon=[42.72])
+    scores = engine.score(seeker, vacancy)
+    words = [r.code for r in reasons(scores, 0, 0, seeker, vacancy, ["wiring", "soldering", "", "", ""])]
+    assert words == ["occupation_unit", "skills", "skills_missing", "place_unknown", "text_similar"]  # same texts
+    assert reasons(scores, 0, 0, seeker, vacancy, ["wiring", "soldering"])[2].text == "missing: soldering"
